@@ -1,0 +1,9 @@
+"""Account pages: sign-up, email verification, login, password reset (mounted at /accounts/)."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]

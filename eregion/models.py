@@ -1,0 +1,118 @@
+"""The portal's own models: the user account (email login)."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True, email_verified=True)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person with an account: citizens, NGO representatives and RSO "Maritsa" staff.
+
+    People log in with their email address; there is no separate username.
+    """
+
+    email = models.EmailField(_("имейл"), unique=True)
+    full_name = models.CharField(_("име и фамилия"), max_length=150, blank=True)
+    phone = models.CharField(_("телефон"), max_length=20, blank=True)
+    email_verified = models.BooleanField(_("потвърден имейл"), default=False)
+    is_staff = models.BooleanField(
+        _("служител"),
+        default=False,
+        help_text=_("Дали потребителят може да влиза в администрацията."),
+    )
+    is_active = models.BooleanField(_("активен"), default=True)
+    date_joined = models.DateTimeField(_("регистриран на"), default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("потребител")
+        verbose_name_plural = _("потребители")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self):
+        return self.full_name or self.email
+
+    def get_short_name(self):
+        return (self.full_name.split() or [self.email])[0]
+
+
+class OutboundEmailQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=OutboundEmail.Status.PENDING)
+
+
+class OutboundEmail(models.Model):
+    """An email the portal owes someone (the outbox).
+
+    Written in the same transaction as the change it reports, then handed to Celery; a beat
+    task re-sends what is still pending, so nothing is lost while Redis or a worker is down.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("чака изпращане")
+        SENT = "sent", _("изпратен")
+        FAILED = "failed", _("неуспешен")
+
+    to = models.JSONField(_("получатели"))
+    subject = models.CharField(_("тема"), max_length=255)
+    body = models.TextField(_("текст"))
+    html = models.TextField(_("HTML"), blank=True)
+    reply_to = models.JSONField(_("отговор до"), default=list, blank=True)
+    status = models.CharField(
+        _("състояние"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("опити"), default=0)
+    last_error = models.TextField(_("последна грешка"), blank=True)
+    created_at = models.DateTimeField(_("създаден"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("изпратен на"), null=True, blank=True)
+
+    objects = OutboundEmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("изходящ имейл")
+        verbose_name_plural = _("изходящи имейли")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="outbox_status_created")]
+
+    def __str__(self):
+        return f"{self.subject} → {', '.join(self.to)}"

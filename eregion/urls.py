@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView
+
+from . import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", include("directory.api_urls")),
+    path("api/v1/", include("ngofamily.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
+    path("about/data/", views.about_data, name="about-data"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("eregion.account_urls")),
+    path("directory/", include("directory.urls")),
+    path("ngos/", include("ngofamily.urls")),
+    path("family/", include("ngofamily.family_urls")),
+    path("trainings/", include("trainings.urls")),
+    path("publications/", include("publications.urls")),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+admin.site.site_header = "e-Region — администрация"
+admin.site.site_title = "e-Region"
+admin.site.index_title = "РСО „Марица“"

@@ -1,0 +1,76 @@
+"""Site pages: home, about the project, about the data, and the health check."""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from directory.models import Municipality, Province, Settlement
+
+log = logging.getLogger(__name__)
+
+
+def home(request):
+    region = Province.objects.in_region()
+    facts = {
+        "provinces": region.count(),
+        "municipalities": Municipality.objects.in_region().count(),
+        "settlements": Settlement.objects.in_region().count(),
+    }
+    return render(request, "eregion/home.html", {"facts": facts, "provinces": region})
+
+
+def about(request):
+    return render(request, "eregion/about.html")
+
+
+def about_data(request):
+    return render(request, "eregion/about_data.html")
+
+
+def _check(name, probe):
+    try:
+        probe()
+    except Exception as exc:  # a health check reports every failure, whatever its kind
+        log.warning("health check %s failed: %s", name, exc)
+        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+    return {"ok": True}
+
+
+def _database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _cache():
+    cache.set("healthz", "1", 5)
+    if cache.get("healthz") != "1":
+        raise RuntimeError("cache did not return what was stored")
+
+
+def _broker():
+    from eregion.celery import app
+
+    if not settings.CELERY_BROKER_URL:
+        return  # tasks run in-process: nothing to reach
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+
+
+@never_cache
+def healthz(request):
+    """JSON status of the database, cache and broker; 503 when the database is down."""
+    checks = {"database": _check("database", _database)}
+    checks["cache"] = _check("cache", _cache)
+    checks["broker"] = _check("broker", _broker)
+    if not settings.CELERY_BROKER_URL:
+        checks["broker"]["mode"] = "in-process"
+    status = 200 if checks["database"]["ok"] else 503
+    body = {"status": "ok" if all(c["ok"] for c in checks.values()) else "degraded", **checks}
+    if status == 503:
+        body["status"] = "down"
+    return JsonResponse(body, status=status)

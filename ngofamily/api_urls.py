@@ -1,0 +1,3 @@
+"""Open-data API routes (mounted under /api/v1/)."""
+
+urlpatterns = []

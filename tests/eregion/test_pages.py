@@ -1,0 +1,91 @@
+import pytest
+from django.db import connection
+
+
+@pytest.mark.django_db
+def test_home_shows_region_facts_from_the_database(client, region):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="bg">' in html
+    assert 'data-fact="provinces">6<' in html
+    assert 'data-fact="municipalities">69<' in html
+    assert 'data-fact="settlements">1505<' in html
+    for area in ("Справочник", "НПО", "Обучения", "Издания"):
+        assert area in html
+    assert "Този проект се финансира от ЕС" in html
+
+
+@pytest.mark.django_db
+def test_home_without_data_says_how_to_load_it(client):
+    html = client.get("/").content.decode()
+    assert "load_region_data" in html
+
+
+@pytest.mark.django_db
+def test_english_pages_live_under_en(client, region):
+    response = client.get("/en/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "Directory" in html and "Trainings" in html and "Publications" in html
+    assert "This project is funded by the EU" in html
+    assert "Plovdiv" in html
+
+
+@pytest.mark.django_db
+def test_switching_language_keeps_the_page(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/about/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/en/about/"
+    response = client.post("/i18n/setlang/", {"language": "bg", "next": "/en/about/"})
+    assert response["Location"] == "/about/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "text"),
+    [
+        ("/about/", "Подобряване на знанията и уменията"),
+        ("/about/data/", "Национален статистически институт"),
+        ("/en/about/data/", "National Statistical Institute"),
+    ],
+)
+def test_about_pages(client, url, text):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert text in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_send_a_strict_content_security_policy(client):
+    csp = client.get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "object-src 'none'" in csp and "frame-ancestors 'none'" in csp
+
+
+@pytest.mark.django_db
+def test_healthz_reports_every_component(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["database"]["ok"] and body["cache"]["ok"] and body["broker"]["ok"]
+
+
+def test_healthz_is_503_when_the_database_is_down(client, transactional_db):
+    saved = dict(connection.settings_dict)
+    connection.close()
+    if connection.vendor == "sqlite":
+        connection.settings_dict["NAME"] = "/nonexistent/dir/db.sqlite3"
+    else:
+        connection.settings_dict["PORT"] = "1"
+        connection.settings_dict["HOST"] = "127.0.0.1"
+    try:
+        response = client.get("/healthz")
+    finally:
+        connection.close()
+        connection.settings_dict.update(saved)
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "down" and not body["database"]["ok"]
+    assert body["cache"]["ok"]
