@@ -70,7 +70,7 @@ def validate_eik(value) -> None:
 
 
 def validate_ekatte(value) -> None:
-    """Raise ``ValidationError`` unless ``value`` is a 5-digit EKATTE code (check digit included)."""
+    """Raise ``ValidationError`` unless ``value`` is a valid 5-digit EKATTE code."""
     value = str(value or "").strip()
     if len(value) != 5 or not value.isdigit() or not value.isascii():
         raise ValidationError(

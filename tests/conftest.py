@@ -65,10 +65,10 @@ def _test_database_url() -> str:
 
 
 def _broker_url(worker_id: str) -> str:
-    """A Redis database of its own per test process, so parallel runs do not share queues."""
-    base, _, _db = REDIS_URL.rpartition("/")
-    number = 10 + (int(worker_id[2:]) if worker_id.startswith("gw") else 0)
-    return f"{base}/{number}"
+    """REDIS_URL's database, moved up by one per xdist worker so parallel runs do not mix."""
+    base, _, number = REDIS_URL.rpartition("/")
+    offset = int(worker_id[2:]) + 1 if worker_id.startswith("gw") else 0
+    return f"{base}/{int(number or 0) + offset}"
 
 
 @pytest.fixture
