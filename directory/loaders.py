@@ -1,16 +1,38 @@
 """Loaders of the region's real data files (``data/region/``) into the directory.
 
 Each loader is idempotent: it writes only what differs from the database and yields lines
-for the command's report.
+for the command's report. A structure loaded from a file remembers a hash of its source row:
+when the row is unchanged on the next run, the structure is left alone, so what staff corrected
+in the admin is not overwritten; when the row changes, the file wins again.
 """
 
 import csv
+import hashlib
+import json
+import re
+from datetime import time
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import Settlement
+from eregion.validators import eik_is_valid, normalise_phone, parse_phones
+
+from .models import (
+    AREA_CODES,
+    AdministrativeStructure,
+    Mayoralty,
+    Municipality,
+    Province,
+    Service,
+    Settlement,
+    WorkingHours,
+)
+
+Kind = AdministrativeStructure.Kind
+Agency = AdministrativeStructure.Agency
+SIX = Decimal("0.000001")
 
 
 def read_csv(path: Path) -> list[dict]:
@@ -33,8 +55,8 @@ def load_municipality_centres(region_dir: Path):
             continue
         values = {
             "postal_code": row["centre_postal_code"],
-            "lat": Decimal(row["centre_lat"]).quantize(Decimal("0.000001")),
-            "lon": Decimal(row["centre_lon"]).quantize(Decimal("0.000001")),
+            "lat": Decimal(row["centre_lat"]).quantize(SIX),
+            "lon": Decimal(row["centre_lon"]).quantize(SIX),
         }
         if any(getattr(settlement, f) != v for f, v in values.items()):
             for f, v in values.items():
@@ -44,5 +66,331 @@ def load_municipality_centres(region_dir: Path):
     yield f"municipal centres: {len(changed)} updated, {len(rows) - len(changed)} unchanged"
 
 
+# --- structures ------------------------------------------------------------------------------
+
+# Typical hours of each kind, given to a loaded structure that has none; the note says so.
+OFFICE = [(d, time(9), time(17, 30), None, None) for d in range(5)]
+COURT = [(d, time(9), time(17), None, None) for d in range(5)]
+MAYORALTY = [(d, time(8, 30), time(17), time(12), time(13)) for d in range(5)]
+TYPICAL_HOURS_NOTE = "Обичайно работно време за този вид структура; уточнете по телефона."
+
+
+def _phones(text: str, area_code: str) -> tuple[list[str], list[str]]:
+    """``parse_phones`` plus one register habit it leaves out: "03052/ 22-55/ 22-11", an area
+    code followed by several local numbers."""
+    numbers, rejected = parse_phones(text, area_code=area_code)
+    still = []
+    for fragment in rejected:
+        head, *rest = [p.strip() for p in fragment.split("/")]
+        found = []
+        if head.startswith("0") and head.isdigit() and rest:
+            for local in rest:
+                try:
+                    found.append(normalise_phone(local, area_code=head))
+                except ValidationError:
+                    found = []
+                    break
+        if found:
+            numbers.extend(n for n in found if n not in numbers)
+        else:
+            still.append(fragment)
+    return numbers, still
+
+
+def _quotes(name: str) -> str:
+    """Bulgarian quotation marks and no " - " between a body and its town."""
+    name = re.sub(r"[\"“”]([^\"“”']+)[\"“”']", r"„\1“", name)
+    name = re.sub(r"\s+-\s+", " ", name)
+    return " ".join(name.split())
+
+
+def _decimal(value: str):
+    return Decimal(value).quantize(SIX) if value else None
+
+
+class StructureWriter:
+    """Creates or updates structures keyed by ``source_key``, counting what it did."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.created = self.updated = self.unchanged = 0
+        self.problems: list[str] = []
+
+    def write(self, source_key: str, values: dict, hours, services=()):
+        digest = hashlib.sha256(
+            json.dumps(
+                {k: getattr(v, "pk", v) for k, v in values.items()}, default=str, sort_keys=True
+            ).encode()
+        ).hexdigest()
+        structure = AdministrativeStructure.objects.filter(source_key=source_key).first()
+        if structure is not None and structure.source_hash == digest:
+            self.unchanged += 1
+            return structure
+        created = structure is None
+        if created:
+            structure = AdministrativeStructure(source_key=source_key)
+        for field, value in values.items():
+            setattr(structure, field, value)
+        structure.source_hash = digest
+        structure.save()
+        if created:
+            self.created += 1
+            if hours:
+                WorkingHours.objects.bulk_create(
+                    WorkingHours(
+                        structure=structure,
+                        weekday=d,
+                        opens=a,
+                        closes=b,
+                        break_start=bs,
+                        break_end=be,
+                    )
+                    for d, a, b, bs, be in hours
+                )
+            if services:
+                structure.services.set(services)
+        else:
+            self.updated += 1
+        return structure
+
+    def report(self):
+        yield (
+            f"{self.label}: {self.created} created, {self.updated} updated, "
+            f"{self.unchanged} unchanged"
+        )
+        for problem in self.problems:
+            yield f"  {problem}"
+
+
+def _geography():
+    provinces = {p.code: p for p in Province.objects.all()}
+    municipalities = {m.code: m for m in Municipality.objects.select_related("province")}
+    return provinces, municipalities
+
+
+MUNICIPAL_SERVICES = [
+    (
+        "Издаване на удостоверение за наследници",
+        "Удостоверение за наследниците на починало лице, от звеното за гражданска регистрация "
+        "на общината по последния му постоянен адрес.",
+    ),
+    (
+        "Издаване на удостоверение за постоянен адрес",
+        "Удостоверение за постоянния адрес на лице, от общината или кметството.",
+    ),
+    (
+        "Издаване на дубликат на удостоверение за раждане",
+        "Дубликат от актовата книга, от общината по мястото на съставяне на акта.",
+    ),
+    (
+        "Издаване на удостоверение за семейно положение",
+        "Удостоверение за семейно положение, съпруг/а и деца.",
+    ),
+]
+
+
+def _municipal_services():
+    services = []
+    for name, description in MUNICIPAL_SERVICES:
+        service, _created = Service.objects.get_or_create(
+            name=name, defaults={"description": description}
+        )
+        services.append(service)
+    return services
+
+
+AGENCIES = [
+    ("горите", Agency.FORESTS),
+    ("Лесозащитна", Agency.FORESTS),
+    ("Горска", Agency.FORESTS),
+    ("Земеделие", Agency.AGRICULTURE),
+    ("здравна инспекция", Agency.RZI),
+    ("околна среда", Agency.RIOSV),
+    ("образованието", Agency.RUO),
+    ("МВР", Agency.ODMVR),
+    ("статистическо", Agency.STATISTICS),
+    ("Басейнова", Agency.WATER),
+]
+
+
+def _agency(name: str) -> str:
+    for word, agency in AGENCIES:
+        if word in name:
+            return agency
+    return Agency.OTHER
+
+
+@transaction.atomic
+def load_public_bodies(region_dir: Path):
+    """The regional, municipal and district administrations, the territorial units and the
+    police directorates of the public-bodies register; municipal administrations take their
+    contacts from the municipalities file."""
+    provinces, municipalities = _geography()
+    centres = {r["obshtina"]: r for r in read_csv(region_dir / "south_central_municipalities.csv")}
+    rows = read_csv(region_dir / "public_bodies_south_central.csv")
+    settlements = {
+        s.ekatte: s
+        for s in Settlement.objects.filter(ekatte__in=[r["settlement_ekatte"] for r in rows])
+    }
+    services = _municipal_services()
+    writer = StructureWriter("administrations and territorial units")
+    kinds = {
+        "RegionalAdminisration": Kind.REGIONAL_ADMINISTRATION,
+        "MunicipalAdministration": Kind.MUNICIPAL_ADMINISTRATION,
+        "AreaMunicipalAdministration": Kind.DISTRICT_ADMINISTRATION,
+        "SpecializedLocalAdministration": Kind.TERRITORIAL_UNIT,
+        "NA": Kind.TERRITORIAL_UNIT,
+    }
+    # Municipal administrations first: district administrations hang under Plovdiv's.
+    order = [
+        "MunicipalAdministration",
+        "RegionalAdminisration",
+        "AreaMunicipalAdministration",
+        "SpecializedLocalAdministration",
+        "NA",
+    ]
+    by_municipality = {}
+    for row in sorted(
+        rows, key=lambda r: order.index(r["adm_level_system"]) if r["adm_level_system"] in order else 9
+    ):
+        kind = kinds.get(row["adm_level_system"])
+        if kind is None or row["date_to"]:
+            continue  # not an office for citizens, or closed
+        municipality = municipalities.get(row["obshtina"])
+        if municipality is None:
+            writer.problems.append(f"{row['rzs_id']}: unknown municipality {row['obshtina']}")
+            continue
+        settlement = settlements.get(row["settlement_ekatte"])
+        centre = centres.get(municipality.code, {})
+        area_code = centres.get(
+            settlement.municipality.code if settlement else municipality.code, {}
+        ).get("centre_ndc", "")
+        address, phone, email = row["address"], row["phone"], row["email"]
+        name = _quotes(row["name"])
+        website = ""
+        if kind == Kind.MUNICIPAL_ADMINISTRATION:
+            name = f"Община {municipality.name}"
+            address = centre.get("admin_address") or address
+            phone = centre.get("admin_phone") or phone
+            email = centre.get("admin_email") or email
+            if centre.get("institutional_email_domain"):
+                website = f"https://{centre['institutional_email_domain']}"
+        elif kind == Kind.DISTRICT_ADMINISTRATION:
+            name = "Район „{}“".format(row["name"].split("-", 1)[1].strip())
+        numbers, rejected = _phones(phone, area_code)
+        emails = [e for e in re.split(r"[\s,;]+", email) if "@" in e]
+        eik = row["eik"] if eik_is_valid(row["eik"]) else ""
+        if row["eik"] and not eik:
+            writer.problems.append(f"{row['rzs_id']} {name}: invalid EIK {row['eik']} left out")
+        if rejected:
+            writer.problems.append(f"{row['rzs_id']} {name}: not phones: {'; '.join(rejected)}")
+        values = {
+            "name": name,
+            "kind": kind,
+            "agency": _agency(row["name"]) if kind == Kind.TERRITORIAL_UNIT else "",
+            "province": municipality.province,
+            "municipality": municipality,
+            "settlement": settlement,
+            "address": address,
+            "postal_code": row["zip_code"] or (settlement.postal_code if settlement else ""),
+            "phones": ", ".join(numbers),
+            "emails": ", ".join(emails),
+            "website": website,
+            "eik": eik,
+            "parent": by_municipality.get("PDV22")
+            if kind == Kind.DISTRICT_ADMINISTRATION
+            else None,
+            "hours_note": TYPICAL_HOURS_NOTE,
+        }
+        if kind in (Kind.REGIONAL_ADMINISTRATION, Kind.MUNICIPAL_ADMINISTRATION):
+            values["head_title"] = (
+                "Областен управител" if kind == Kind.REGIONAL_ADMINISTRATION else "Кмет"
+            )
+        structure = writer.write(
+            f"pdoi:{row['rzs_id']}",
+            values,
+            OFFICE,
+            services if kind == Kind.MUNICIPAL_ADMINISTRATION else (),
+        )
+        if kind == Kind.MUNICIPAL_ADMINISTRATION:
+            by_municipality[municipality.code] = structure
+    yield from writer.report()
+
+
+@transaction.atomic
+def load_courts(region_dir: Path):
+    """The 42 courts seated in the six provinces, each under its superior court when that
+    court is in the region too."""
+    provinces, _municipalities = _geography()
+    rows = read_csv(region_dir / "courts_south_central.csv")
+    cities = {}
+    for s in Settlement.objects.filter(kind=Settlement.Kind.CITY).select_related(
+        "municipality__province"
+    ):
+        cities[(s.municipality.province.code, s.name)] = s
+    writer = StructureWriter("courts")
+    by_code = {}
+    # Superior courts first, so that each court finds its parent.
+    for row in sorted(rows, key=lambda r: (r["parent_court_code"] != "", r["court_code"])):
+        settlement = cities.get((row["city_oblast"], row["city"]))
+        province = provinces.get(row["city_oblast"])
+        if province is None:
+            continue
+        area = settlement.municipality.code if settlement else ""
+        numbers, rejected = _phones(row["phone"], AREA_CODES().get(area, ""))
+        name = row["name"].replace(" Съд ", " съд ")
+        values = {
+            "name": name,
+            "kind": Kind.COURT,
+            "agency": "",
+            "province": province,
+            "municipality": settlement.municipality if settlement else None,
+            "settlement": settlement,
+            "address": row["address"],
+            "postal_code": row["postal_code"],
+            "phones": ", ".join(numbers),
+            "emails": row["email"],
+            "website": row["website"],
+            "lat": _decimal(row["lat"]),
+            "lon": _decimal(row["lon"]),
+            "parent": by_code.get(row["parent_court_code"]),
+            "note": row["note"],
+            "head_title": "Председател",
+            "hours_note": TYPICAL_HOURS_NOTE,
+        }
+        if rejected:
+            writer.problems.append(f"{row['court_code']} {name}: not phones: {rejected}")
+        by_code[row["court_code"]] = writer.write(f"court:{row['court_code']}", values, COURT)
+    yield from writer.report()
+
+
+@transaction.atomic
+def load_mayoralties(region_dir: Path):
+    """One mayoralty (кметство) per EKATTE mayoralty of the region, under its municipal
+    administration, seated in the mayoralty's centre settlement."""
+    parents = {
+        s.municipality_id: s
+        for s in AdministrativeStructure.objects.filter(kind=Kind.MUNICIPAL_ADMINISTRATION)
+    }
+    settlements = {s.ekatte: s for s in Settlement.objects.in_region()}
+    writer = StructureWriter("mayoralties")
+    for mayoralty in Mayoralty.objects.in_region().select_related("municipality__province"):
+        settlement = settlements.get(mayoralty.ekatte)
+        values = {
+            "name": f"Кметство {mayoralty.name}",
+            "kind": Kind.MAYORALTY,
+            "province": mayoralty.municipality.province,
+            "municipality": mayoralty.municipality,
+            "settlement": settlement,
+            "mayoralty": mayoralty,
+            "postal_code": settlement.postal_code if settlement else "",
+            "parent": parents.get(mayoralty.municipality_id),
+            "head_title": "Кмет на кметство",
+            "hours_note": TYPICAL_HOURS_NOTE,
+        }
+        writer.write(f"kmet:{mayoralty.code}", values, MAYORALTY)
+    yield from writer.report()
+
+
 # Run in this order by `load_region_data`; each takes the data/region folder.
-LOADERS = [load_municipality_centres]
+LOADERS = [load_municipality_centres, load_public_bodies, load_courts, load_mayoralties]

@@ -1,10 +1,23 @@
 """The region's geography (from NSI's EKATTE classification) and its administrative structures."""
 
+import re
+from datetime import datetime, time, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.db import models
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from eregion.text import search_key, transliterate
-from eregion.validators import validate_ekatte
+from eregion.validators import parse_phones, validate_eik, validate_ekatte
 
 
 class GeographyQuerySet(models.QuerySet):
@@ -140,3 +153,440 @@ class Settlement(LatinName):
     def fill_derived(self):
         super().fill_derived()
         self.search_key = search_key(self.name)
+
+
+# --- Administrative structures ---------------------------------------------------------------
+
+
+def _split_list(value: str) -> list[str]:
+    return [part for part in re.split(r"[\s,;]+", value or "") if part]
+
+
+class Service(models.Model):
+    """An administrative service (услуга) that one or more structures provide, as in IISDA."""
+
+    name = models.CharField(_("наименование"), max_length=300, unique=True)
+    name_latin = models.CharField(_("име на латиница"), max_length=300, editable=False)
+    iisda_code = models.CharField(_("код в ИИСДА"), max_length=10, blank=True)
+    description = models.TextField(_("описание"), blank=True)
+    fee = models.CharField(_("такса"), max_length=200, blank=True)
+    deadline = models.CharField(_("срок"), max_length=200, blank=True)
+    link = models.URLField(_("връзка"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("услуга")
+        verbose_name_plural = _("услуги")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_latin = transliterate(self.name)
+        super().save(*args, **kwargs)
+
+
+class StructureQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def for_listing(self):
+        """What a list row shows: the place names, without the services or hours."""
+        return self.select_related("province", "municipality", "settlement")
+
+    def in_province(self, province):
+        return self.filter(province=province)
+
+
+class AdministrativeStructure(LatinName):
+    """An office a citizen can turn to: an administration, a territorial unit, a court, a
+    mayoralty; with its place, contacts, working hours and services."""
+
+    class Kind(models.TextChoices):
+        REGIONAL_ADMINISTRATION = "regional", _("областна администрация")
+        MUNICIPAL_ADMINISTRATION = "municipal", _("общинска администрация")
+        DISTRICT_ADMINISTRATION = "district", _("районна администрация")
+        MAYORALTY = "mayoralty", _("кметство")
+        MUNICIPAL_COUNCIL = "council", _("общински съвет")
+        TERRITORIAL_UNIT = "territorial", _("териториално звено на централната власт")
+        COURT = "court", _("съд")
+        OTHER = "other", _("друга")
+
+    class Agency(models.TextChoices):
+        NAP = "nap", _("НАП")
+        NOI = "noi", _("НОИ")
+        LABOUR_OFFICE = "labour", _("Бюро по труда")
+        SOCIAL_ASSISTANCE = "social", _("Социално подпомагане")
+        RZI = "rzi", _("РЗИ")
+        RIOSV = "riosv", _("РИОСВ")
+        AGRICULTURE = "agriculture", _("ОД „Земеделие“")
+        SGKK = "sgkk", _("СГКК")
+        RUO = "ruo", _("РУО")
+        ODMVR = "odmvr", _("ОДМВР")
+        FORESTS = "forests", _("Горски структури")
+        WATER = "water", _("Басейнова дирекция")
+        STATISTICS = "statistics", _("НСИ")
+        OTHER = "other", _("друга")
+
+    # The order in which kinds are listed and ranked: the most asked-for first.
+    KIND_ORDER = [
+        Kind.REGIONAL_ADMINISTRATION,
+        Kind.MUNICIPAL_ADMINISTRATION,
+        Kind.DISTRICT_ADMINISTRATION,
+        Kind.MUNICIPAL_COUNCIL,
+        Kind.TERRITORIAL_UNIT,
+        Kind.COURT,
+        Kind.MAYORALTY,
+        Kind.OTHER,
+    ]
+
+    name = models.CharField(_("наименование"), max_length=200)
+    name_latin = models.CharField(_("име на латиница"), max_length=200, editable=False)
+    slug = models.SlugField(unique=True, max_length=120)
+    kind = models.CharField(_("вид"), max_length=20, choices=Kind.choices, db_index=True)
+    agency = models.CharField(_("ведомство"), max_length=20, choices=Agency.choices, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("горестояща структура"),
+    )
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="structures", verbose_name=_("област")
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="structures",
+        verbose_name=_("община"),
+    )
+    settlement = models.ForeignKey(
+        Settlement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="structures",
+        verbose_name=_("населено място"),
+    )
+    mayoralty = models.OneToOneField(
+        Mayoralty,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="structure",
+        verbose_name=_("кметство по ЕКАТТЕ"),
+    )
+    address = models.CharField(_("адрес"), max_length=300, blank=True)
+    postal_code = models.CharField(_("пощенски код"), max_length=4, blank=True)
+    phones = models.CharField(
+        _("телефони"),
+        max_length=300,
+        blank=True,
+        help_text=_("Един или няколко номера, разделени със запетая; пазят се във формат E.164."),
+    )
+    emails = models.CharField(
+        _("имейли"), max_length=300, blank=True, help_text=_("Разделени със запетая.")
+    )
+    website = models.URLField(_("уебсайт"), blank=True)
+    head_title = models.CharField(_("длъжност на ръководителя"), max_length=100, blank=True)
+    head_name = models.CharField(_("ръководител"), max_length=100, blank=True)
+    eik = models.CharField(_("ЕИК"), max_length=13, blank=True, validators=[validate_eik])
+    lat = models.DecimalField(_("ширина"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lon = models.DecimalField(_("дължина"), max_digits=9, decimal_places=6, null=True, blank=True)
+    hours_note = models.CharField(_("бележка за работното време"), max_length=300, blank=True)
+    note = models.TextField(_("бележка"), blank=True)
+    services = models.ManyToManyField(
+        Service, blank=True, related_name="structures", verbose_name=_("услуги")
+    )
+    last_verified = models.DateField(_("последна проверка"), null=True, blank=True)
+    is_published = models.BooleanField(_("публикувана"), default=True)
+    source_key = models.CharField(
+        _("ключ в източника"), max_length=40, null=True, blank=True, unique=True, editable=False
+    )
+    source_hash = models.CharField(max_length=64, blank=True, editable=False)
+    name_key = models.TextField(editable=False, default="")
+    search_key = models.TextField(editable=False, default="")
+    updated_at = models.DateTimeField(_("обновена"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["name_key", "search_key", "source_hash"])
+
+    objects = StructureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("административна структура")
+        verbose_name_plural = _("административни структури")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(lat__isnull=True) | models.Q(lat__gte=-90, lat__lte=90),
+                name="structure_lat_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(lon__isnull=True) | models.Q(lon__gte=-180, lon__lte=180),
+                name="structure_lon_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("directory:structure-detail", args=[self.slug])
+
+    # -- derived fields --
+
+    def fill_derived(self):
+        super().fill_derived()
+        if not self.slug:
+            self.slug = unique_slug(self)
+        self.phones = ", ".join(self.normalised_phones())
+        self.emails = ", ".join(_split_list(self.emails))
+        places = []
+        if self.settlement_id:
+            places.append(self.settlement.name)
+        if self.municipality_id:
+            places.append(self.municipality.name)
+        # Leading and trailing spaces let "a word starting with q" be LIKE '% q%'.
+        self.name_key = f" {search_key(self.name)} "
+        self.search_key = f" {search_key(self.name, *places)} "
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        SearchWord.add(self.search_key)
+
+    def normalised_phones(self) -> list[str]:
+        numbers, _rejected = parse_phones(self.phones, area_code=self.area_code)
+        return numbers
+
+    @property
+    def area_code(self) -> str:
+        return AREA_CODES().get(self.municipality.code, "") if self.municipality_id else ""
+
+    def clean(self):
+        super().clean()
+        numbers, rejected = parse_phones(self.phones, area_code=self.area_code)
+        if rejected:
+            raise ValidationError(
+                {
+                    "phones": _("Не е телефонен номер: %(values)s.")
+                    % {"values": ", ".join(rejected)}
+                }
+            )
+        validator = EmailValidator()
+        for email in _split_list(self.emails):
+            try:
+                validator(email)
+            except ValidationError:
+                raise ValidationError(
+                    {"emails": _("„%(value)s“ не е имейл адрес.") % {"value": email}}
+                ) from None
+        if self.municipality_id and self.province_id:
+            if self.municipality.province_id != self.province_id:
+                raise ValidationError({"municipality": _("Общината не е в избраната област.")})
+
+    # -- what pages show --
+
+    @property
+    def phone_list(self) -> list[str]:
+        return _split_list(self.phones)
+
+    @property
+    def email_list(self) -> list[str]:
+        return _split_list(self.emails)
+
+    @property
+    def coordinates(self) -> tuple[float, float] | None:
+        """Its own point, else its settlement's."""
+        if self.lat is not None and self.lon is not None:
+            return float(self.lat), float(self.lon)
+        s = self.settlement
+        if s is not None and s.lat is not None and s.lon is not None:
+            return float(s.lat), float(s.lon)
+        return None
+
+    @property
+    def display_name(self) -> str:
+        return self.name_latin if get_language() == "en" else self.name
+
+    @property
+    def kind_rank(self) -> int:
+        return self.KIND_ORDER.index(self.kind)
+
+    def weekly_hours(self) -> dict[int, "WorkingHours"]:
+        """Working hours by weekday (0 Monday); uses prefetched ``hours`` when there."""
+        return {h.weekday: h for h in self.hours.all()}
+
+    def is_open_at(self, when: datetime) -> bool:
+        return self.opening_status(when)["open"]
+
+    def opening_status(self, when: datetime | None = None) -> dict:
+        """Whether it is open at ``when`` (default now) in Sofia time, when it closes if so,
+        and when it next opens if not."""
+        when = timezone.localtime(when or timezone.now(), ZoneInfo("Europe/Sofia"))
+        hours = self.weekly_hours()
+        if not hours:
+            return {"known": False, "open": False}
+        today = hours.get(when.weekday())
+        now = when.time()
+        if today:
+            for start, end in today.intervals():
+                if start <= now < end:
+                    return {"known": True, "open": True, "closes_at": end}
+        for offset in range(0, 8):
+            day = when + timedelta(days=offset)
+            h = hours.get(day.weekday())
+            if not h:
+                continue
+            for start, _end in h.intervals():
+                if offset > 0 or start > now:
+                    return {
+                        "known": True,
+                        "open": False,
+                        "opens_at": start,
+                        "opens_day": None if offset == 0 else day.weekday(),
+                        "opens_tomorrow": offset == 1,
+                    }
+        return {"known": True, "open": False}
+
+
+def unique_slug(structure) -> str:
+    base = slugify(transliterate(structure.name))[:100] or "structure"
+    slug, n = base, 2
+    taken = AdministrativeStructure.objects.exclude(pk=structure.pk)
+    while taken.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@cache
+def AREA_CODES() -> dict[str, str]:  # noqa: N802 - a constant read once from the data file
+    """The telephone area code of each municipality's centre (``PDV22`` -> ``032``)."""
+    import csv
+
+    from django.conf import settings
+
+    path = settings.DATA_DIR / "region" / "south_central_municipalities.csv"
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            return {row["obshtina"]: row["centre_ndc"] for row in csv.DictReader(f)}
+    except FileNotFoundError:
+        return {}
+
+
+class WorkingHours(models.Model):
+    """One weekday's opening hours of a structure, with an optional break."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("понеделник")
+        TUESDAY = 1, _("вторник")
+        WEDNESDAY = 2, _("сряда")
+        THURSDAY = 3, _("четвъртък")
+        FRIDAY = 4, _("петък")
+        SATURDAY = 5, _("събота")
+        SUNDAY = 6, _("неделя")
+
+    structure = models.ForeignKey(
+        AdministrativeStructure, on_delete=models.CASCADE, related_name="hours"
+    )
+    weekday = models.PositiveSmallIntegerField(_("ден"), choices=Weekday.choices)
+    opens = models.TimeField(_("от"))
+    closes = models.TimeField(_("до"))
+    break_start = models.TimeField(_("почивка от"), null=True, blank=True)
+    break_end = models.TimeField(_("почивка до"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("работно време")
+        verbose_name_plural = _("работно време")
+        ordering = ["weekday"]
+        constraints = [
+            models.UniqueConstraint(fields=["structure", "weekday"], name="one_hours_per_weekday"),
+            models.CheckConstraint(condition=models.Q(closes__gt=F("opens")), name="closes_after_opens"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(break_start__isnull=True, break_end__isnull=True)
+                    | models.Q(
+                        break_start__gt=F("opens"),
+                        break_end__gt=F("break_start"),
+                        break_end__lt=F("closes"),
+                    )
+                ),
+                name="break_inside_hours",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.display()}"
+
+    def clean(self):
+        if self.opens and self.closes and self.closes <= self.opens:
+            raise ValidationError({"closes": _("Краят трябва да е след началото.")})
+        if (self.break_start is None) != (self.break_end is None):
+            raise ValidationError({"break_end": _("Почивката има начало и край.")})
+        if self.break_start and self.opens and self.closes and self.break_end:
+            if not (self.opens < self.break_start < self.break_end < self.closes):
+                raise ValidationError({"break_start": _("Почивката трябва да е в работното време.")})
+
+    def intervals(self) -> list[tuple[time, time]]:
+        if self.break_start and self.break_end:
+            return [(self.opens, self.break_start), (self.break_end, self.closes)]
+        return [(self.opens, self.closes)]
+
+    def display(self) -> str:
+        return ", ".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in self.intervals())
+
+
+class SearchWord(models.Model):
+    """A distinct word of the structures' search keys: the dictionary that typo-tolerant search
+    corrects query words against (pg_trgm's "text search integration" approach)."""
+
+    word = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("дума за търсене")
+        verbose_name_plural = _("думи за търсене")
+
+    def __str__(self):
+        return self.word
+
+    @classmethod
+    def add(cls, key: str):
+        words = {w[:100] for w in key.split()}
+        if words:
+            cls.objects.bulk_create([cls(word=w) for w in words], ignore_conflicts=True)
+
+
+class InaccuracyReport(models.Model):
+    """A citizen's note that something on a structure's page is wrong, for staff to check."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("нов")
+        FIXED = "fixed", _("поправено")
+        REJECTED = "rejected", _("отхвърлено")
+
+    structure = models.ForeignKey(
+        AdministrativeStructure,
+        on_delete=models.CASCADE,
+        related_name="reports",
+        verbose_name=_("структура"),
+    )
+    message = models.TextField(_("какво не е точно"), max_length=2000)
+    email = models.EmailField(_("имейл за обратна връзка"), blank=True)
+    status = models.CharField(
+        _("състояние"), max_length=10, choices=Status.choices, default=Status.NEW
+    )
+    created_at = models.DateTimeField(_("получен"), auto_now_add=True)
+    staff_note = models.TextField(_("бележка на служител"), blank=True)
+
+    class Meta:
+        verbose_name = _("сигнал за неточност")
+        verbose_name_plural = _("сигнали за неточност")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.structure} ({self.created_at:%d.%m.%Y})"
