@@ -71,6 +71,15 @@ def _broker_url(worker_id: str) -> str:
     return f"{base}/{int(number or 0) + offset}"
 
 
+def use_broker(url: str) -> None:
+    """Point the test process's Celery app at ``url``, dropping pools made for another one."""
+    from eregion.celery import app
+
+    app.conf.broker_url = url
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def celery_worker(transactional_db, tmp_path, request):
     """Start ``celery worker`` as a separate process on Redis, pointed at the test database.
@@ -97,7 +106,7 @@ def celery_worker(transactional_db, tmp_path, request):
         **os.environ,
         "DATABASE_URL": _test_database_url(),
         "CELERY_BROKER_URL": broker,
-        "EMAIL_URL": f"filemail://{mail_dir}",
+        "EMAIL_URL": f"filemail:///{mail_dir}",  # four slashes: an absolute path
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "CONN_MAX_AGE": "0",
     }
@@ -112,9 +121,8 @@ def celery_worker(transactional_db, tmp_path, request):
     process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
     old = {k: app.conf[k] for k in ("broker_url", "task_always_eager")}
-    app.conf.broker_url = broker
+    use_broker(broker)
     app.conf.task_always_eager = False
-    app._pool = None  # drop connections made for another broker
     try:
         deadline = time.monotonic() + 60
         while not app.control.ping(timeout=0.5):
@@ -131,9 +139,8 @@ def celery_worker(transactional_db, tmp_path, request):
         handle.broker_url = broker
         yield handle
     finally:
-        for key, value in old.items():
-            app.conf[key] = value
-        app._pool = None
+        use_broker(old["broker_url"])
+        app.conf.task_always_eager = old["task_always_eager"]
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
             try:

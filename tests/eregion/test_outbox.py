@@ -8,7 +8,7 @@ from eregion.celery import app
 from eregion.mail import queue_email
 from eregion.models import OutboundEmail
 from eregion.tasks import relay_outbox
-from tests.conftest import wait_for
+from tests.conftest import use_broker, wait_for
 
 
 @pytest.mark.django_db(transaction=True)
@@ -45,17 +45,13 @@ def test_a_real_worker_sends_the_queued_email(celery_worker):
 @pytest.mark.celery
 @pytest.mark.faults
 def test_an_email_queued_while_redis_is_down_is_sent_by_the_relay(celery_worker, settings):
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
-    app.conf.broker_connection_retry = False
+    use_broker("redis://127.0.0.1:1/0")  # nothing listens there: Redis is "down"
     app.conf.broker_connection_max_retries = 0
-    app._pool = None
     try:
         email = queue_email("ngo@example.org", "eregion/email/test", {"name": "Петър"})
     finally:
-        app.conf.broker_url = celery_worker.broker_url
-        app.conf.broker_connection_retry = True
         app.conf.broker_connection_max_retries = 100
-        app._pool = None
+        use_broker(celery_worker.broker_url)
     assert OutboundEmail.objects.get(pk=email.pk).status == OutboundEmail.Status.PENDING
 
     assert relay_outbox(older_than_seconds=0) == 1
