@@ -251,7 +251,8 @@ def load_public_bodies(region_dir: Path):
     ]
     by_municipality = {}
     for row in sorted(
-        rows, key=lambda r: order.index(r["adm_level_system"]) if r["adm_level_system"] in order else 9
+        rows,
+        key=lambda r: order.index(r["adm_level_system"]) if r["adm_level_system"] in order else 9,
     ):
         kind = kinds.get(row["adm_level_system"])
         if kind is None or row["date_to"]:

@@ -336,6 +336,10 @@ class AdministrativeStructure(LatinName):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        SearchWord.add(self.search_key)
+
     def get_absolute_url(self):
         return reverse("directory:structure-detail", args=[self.slug])
 
@@ -356,10 +360,6 @@ class AdministrativeStructure(LatinName):
         self.name_key = f" {search_key(self.name)} "
         self.search_key = f" {search_key(self.name, *places)} "
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        SearchWord.add(self.search_key)
-
     def normalised_phones(self) -> list[str]:
         numbers, _rejected = parse_phones(self.phones, area_code=self.area_code)
         return numbers
@@ -373,10 +373,7 @@ class AdministrativeStructure(LatinName):
         numbers, rejected = parse_phones(self.phones, area_code=self.area_code)
         if rejected:
             raise ValidationError(
-                {
-                    "phones": _("Не е телефонен номер: %(values)s.")
-                    % {"values": ", ".join(rejected)}
-                }
+                {"phones": _("Не е телефонен номер: %(values)s.") % {"values": ", ".join(rejected)}}
             )
         validator = EmailValidator()
         for email in _split_list(self.emails):
@@ -414,10 +411,6 @@ class AdministrativeStructure(LatinName):
     def display_name(self) -> str:
         return self.name_latin if get_language() == "en" else self.name
 
-    @property
-    def kind_rank(self) -> int:
-        return self.KIND_ORDER.index(self.kind)
-
     def weekly_hours(self) -> dict[int, "WorkingHours"]:
         """Working hours by weekday (0 Monday); uses prefetched ``hours`` when there."""
         return {h.weekday: h for h in self.hours.all()}
@@ -450,6 +443,7 @@ class AdministrativeStructure(LatinName):
                         "open": False,
                         "opens_at": start,
                         "opens_day": None if offset == 0 else day.weekday(),
+                        "opens_day_label": WorkingHours.Weekday(day.weekday()).label,
                         "opens_tomorrow": offset == 1,
                     }
         return {"known": True, "open": False}
@@ -506,7 +500,9 @@ class WorkingHours(models.Model):
         ordering = ["weekday"]
         constraints = [
             models.UniqueConstraint(fields=["structure", "weekday"], name="one_hours_per_weekday"),
-            models.CheckConstraint(condition=models.Q(closes__gt=F("opens")), name="closes_after_opens"),
+            models.CheckConstraint(
+                condition=models.Q(closes__gt=F("opens")), name="closes_after_opens"
+            ),
             models.CheckConstraint(
                 condition=(
                     models.Q(break_start__isnull=True, break_end__isnull=True)
@@ -530,7 +526,9 @@ class WorkingHours(models.Model):
             raise ValidationError({"break_end": _("Почивката има начало и край.")})
         if self.break_start and self.opens and self.closes and self.break_end:
             if not (self.opens < self.break_start < self.break_end < self.closes):
-                raise ValidationError({"break_start": _("Почивката трябва да е в работното време.")})
+                raise ValidationError(
+                    {"break_start": _("Почивката трябва да е в работното време.")}
+                )
 
     def intervals(self) -> list[tuple[time, time]]:
         if self.break_start and self.break_end:

@@ -1,0 +1,110 @@
+"""Filters of the directory list, the map and the API: facets (province, municipality, kind,
+agency, service) and the search box ``q``."""
+
+import django_filters
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from .models import AdministrativeStructure, Municipality, Province, Service
+from .search import Search
+
+Structure = AdministrativeStructure
+
+
+class StructureFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Търсене"), method="filter_q")
+    province = django_filters.ModelChoiceFilter(
+        label=_("Област"), queryset=Province.objects.all(), to_field_name="slug"
+    )
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("Община"), queryset=Municipality.objects.all(), to_field_name="slug"
+    )
+    kind = django_filters.ChoiceFilter(label=_("Вид"), choices=Structure.Kind.choices)
+    agency = django_filters.ChoiceFilter(label=_("Ведомство"), choices=Structure.Agency.choices)
+    service = django_filters.ModelChoiceFilter(
+        label=_("Услуга"), queryset=Service.objects.all(), field_name="services"
+    )
+
+    class Meta:
+        model = Structure
+        fields = ["q", "province", "municipality", "kind", "agency", "service"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.form.fields.items():
+            field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
+
+    def filter_q(self, queryset, name, value):
+        return self.search.filter(queryset) if self.search else queryset
+
+    @property
+    def search(self) -> Search:
+        if not hasattr(self, "_search"):
+            value = self.form.cleaned_data.get("q", "") if self.form.is_valid() else ""
+            self._search = Search(value)
+        return self._search
+
+
+# Facet name -> (lookup on the structure, model field shown as the label)
+FACETS = ["province", "municipality", "kind", "agency", "service"]
+FACET_LOOKUPS = {
+    "province": "province__slug",
+    "municipality": "municipality__slug",
+    "kind": "kind",
+    "agency": "agency",
+    "service": "services",
+}
+
+
+def facet_options(filterset: StructureFilter, base_qs) -> dict[str, list[dict]]:
+    """Each facet's options with how many structures each would show, counted with every
+    other chosen filter applied (one query per facet)."""
+    data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
+    search = filterset.search
+    base = search.filter(base_qs) if search else base_qs
+    chosen = {
+        "province": data.get("province").slug if data.get("province") else "",
+        "municipality": data.get("municipality").slug if data.get("municipality") else "",
+        "kind": data.get("kind") or "",
+        "agency": data.get("agency") or "",
+        "service": str(data.get("service").pk) if data.get("service") else "",
+    }
+    result = {}
+    for facet in FACETS:
+        qs = base
+        for other in FACETS:
+            if other != facet and chosen[other]:
+                qs = qs.filter(**{FACET_LOOKUPS[other]: chosen[other]})
+        lookup = FACET_LOOKUPS[facet]
+        counts = {
+            str(row[lookup]): row["n"]
+            for row in qs.order_by().values(lookup).annotate(n=Count("id", distinct=True))
+            if row[lookup] not in (None, "")
+        }
+        result[facet] = {"counts": counts, "chosen": chosen[facet]}
+    return result
+
+
+def facet_choices(facets, provinces, municipalities, services, english: bool):
+    """The options to render for each facet: value, label, count, selected; options with no
+    structures are left out unless selected."""
+
+    def label(obj):
+        return obj.name_latin if english else obj.name
+
+    sources = {
+        "province": [(p.slug, label(p)) for p in provinces],
+        "municipality": [(m.slug, label(m)) for m in municipalities],
+        "kind": [(k.value, k.label) for k in Structure.KIND_ORDER],
+        "agency": list(Structure.Agency.choices),
+        "service": [(str(s.pk), s.name_latin if english else s.name) for s in services],
+    }
+    options = {}
+    for facet, pairs in sources.items():
+        counts, chosen = facets[facet]["counts"], facets[facet]["chosen"]
+        options[facet] = [
+            {"value": v, "label": lbl, "count": counts.get(v, 0), "selected": v == chosen}
+            for v, lbl in pairs
+            if counts.get(v) or v == chosen
+        ]
+    return options

@@ -1,0 +1,39 @@
+from django import template
+from django.utils.translation import get_language
+
+from eregion.validators import format_phone
+
+register = template.Library()
+
+
+@register.filter
+def local_name(obj):
+    """The Latin name on English pages, the Bulgarian one otherwise."""
+    if obj is None:
+        return ""
+    if get_language() == "en" and getattr(obj, "name_latin", ""):
+        return obj.name_latin
+    return obj.name
+
+
+@register.filter
+def phone(e164):
+    return format_phone(e164)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with ``changes`` applied (``page`` for pagination links)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "")
