@@ -1,6 +1,25 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources, widgets
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats import base_formats
+from import_export.widgets import ForeignKeyWidget
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Mayoralty, Municipality, Province, Settlement
+from eregion.validators import validate_ekatte
+
+from .models import (
+    AdministrativeStructure,
+    InaccuracyReport,
+    Mayoralty,
+    Municipality,
+    Province,
+    Service,
+    Settlement,
+    WorkingHours,
+)
 
 
 @admin.register(Province)
@@ -35,3 +54,241 @@ class SettlementAdmin(admin.ModelAdmin):
     search_fields = ("name", "name_latin", "ekatte", "postal_code")
     list_select_related = ("municipality",)
     readonly_fields = ("name_latin", "search_key")
+
+
+# --- Administrative structures ---------------------------------------------------------------
+
+
+class WorkingHoursInline(admin.TabularInline):
+    model = WorkingHours
+    extra = 0
+    max_num = 7
+
+
+class ServiceInline(admin.TabularInline):
+    model = AdministrativeStructure.services.through
+    extra = 0
+    autocomplete_fields = ["service"]
+    verbose_name = _("услуга")
+    verbose_name_plural = _("услуги")
+
+
+class CodeForeignKeyWidget(ForeignKeyWidget):
+    """A foreign key by a code column, with a message that names the code."""
+
+    def __init__(self, model, field, validator=None, **kwargs):
+        self.validator = validator
+        super().__init__(model, field=field, **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        value = str(value or "").strip()
+        if not value:
+            return None
+        if self.validator:
+            try:
+                self.validator(value)
+            except ValidationError as exc:
+                raise ValueError(" ".join(exc.messages)) from None
+        try:
+            return super().clean(value, row=row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(
+                _("Няма %(model)s с код „%(value)s“.")
+                % {"model": self.model._meta.verbose_name, "value": value}
+            ) from None
+
+
+class KindWidget(widgets.Widget):
+    """A kind by its code (``court``) or its Bulgarian name (``съд``)."""
+
+    def clean(self, value, row=None, **kwargs):
+        value = str(value or "").strip()
+        by_label = {
+            str(label).lower(): code for code, label in AdministrativeStructure.Kind.choices
+        }
+        if value in AdministrativeStructure.Kind.values:
+            return value
+        if value.lower() in by_label:
+            return by_label[value.lower()]
+        raise ValueError(
+            _("Непознат вид „%(value)s“; допустими: %(kinds)s.")
+            % {"value": value, "kinds": ", ".join(AdministrativeStructure.Kind.values)}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+class StructureResource(resources.ModelResource):
+    """Bulk import and export of structures. Every row is validated (EIK, phones, settlement
+    code, kind) and the file is written all or nothing."""
+
+    kind = fields.Field(attribute="kind", column_name="kind", widget=KindWidget())
+    province = fields.Field(
+        attribute="province",
+        column_name="province",
+        widget=CodeForeignKeyWidget(Province, "code"),
+    )
+    municipality = fields.Field(
+        attribute="municipality",
+        column_name="municipality",
+        widget=CodeForeignKeyWidget(Municipality, "code"),
+    )
+    settlement = fields.Field(
+        attribute="settlement",
+        column_name="settlement",
+        widget=CodeForeignKeyWidget(Settlement, "ekatte", validator=validate_ekatte),
+    )
+    parent = fields.Field(
+        attribute="parent",
+        column_name="parent",
+        widget=CodeForeignKeyWidget(AdministrativeStructure, "slug"),
+    )
+
+    class Meta:
+        model = AdministrativeStructure
+        fields = (
+            "slug",
+            "name",
+            "kind",
+            "agency",
+            "parent",
+            "province",
+            "municipality",
+            "settlement",
+            "address",
+            "postal_code",
+            "phones",
+            "emails",
+            "website",
+            "head_title",
+            "head_name",
+            "eik",
+            "lat",
+            "lon",
+            "hours_note",
+            "last_verified",
+            "is_published",
+        )
+        export_order = fields
+        import_id_fields = ("slug",)
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+    def before_import_row(self, row, **kwargs):
+        # A new structure's slug is made from its name; an empty cell must not match "".
+        if "slug" in row and row["slug"] is None:
+            row["slug"] = ""
+
+
+@admin.register(AdministrativeStructure)
+class AdministrativeStructureAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [StructureResource]
+    formats = [base_formats.CSV, base_formats.XLSX]
+    list_display = (
+        "name",
+        "kind",
+        "agency",
+        "municipality",
+        "settlement",
+        "last_verified",
+        "is_published",
+    )
+    list_filter = (
+        "kind",
+        "agency",
+        "province",
+        ("municipality", admin.RelatedOnlyFieldListFilter),
+        "is_published",
+        ("last_verified", admin.EmptyFieldListFilter),
+    )
+    search_fields = ("name", "name_latin", "eik", "settlement__name", "municipality__name")
+    list_select_related = ("municipality", "settlement")
+    autocomplete_fields = ("parent", "municipality", "settlement", "mayoralty")
+    readonly_fields = ("name_latin", "source_key", "updated_at")
+    inlines = [WorkingHoursInline, ServiceInline]
+    actions = ["mark_verified", "publish", "unpublish"]
+    exclude = ("services",)
+    fieldsets = (
+        (None, {"fields": ("name", "name_latin", "slug", "kind", "agency", "parent")}),
+        (
+            _("Място"),
+            {
+                "fields": (
+                    ("province", "municipality"),
+                    ("settlement", "mayoralty"),
+                    ("address", "postal_code"),
+                    ("lat", "lon"),
+                )
+            },
+        ),
+        (
+            _("Контакти"),
+            {"fields": ("phones", "emails", "website", ("head_title", "head_name"), "eik")},
+        ),
+        (
+            _("Публикуване"),
+            {
+                "fields": (
+                    "hours_note",
+                    "note",
+                    ("last_verified", "is_published"),
+                    ("source_key", "updated_at"),
+                )
+            },
+        ),
+    )
+
+    @admin.action(description=_("Отбележи като проверени днес"))
+    def mark_verified(self, request, queryset):
+        today = timezone.localdate()
+        count = 0
+        for structure in queryset.select_related("municipality", "settlement"):
+            structure.last_verified = today
+            structure.save()
+            count += 1
+        self.message_user(
+            request, _("Отбелязани като проверени: %(count)d.") % {"count": count}, messages.SUCCESS
+        )
+
+    @admin.action(description=_("Публикувай"))
+    def publish(self, request, queryset):
+        queryset.update(is_published=True)
+
+    @admin.action(description=_("Скрий от сайта"))
+    def unpublish(self, request, queryset):
+        queryset.update(is_published=False)
+
+
+@admin.register(Service)
+class ServiceAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "iisda_code", "fee", "deadline")
+    search_fields = ("name", "name_latin", "iisda_code")
+    readonly_fields = ("name_latin",)
+
+
+@admin.register(InaccuracyReport)
+class InaccuracyReportAdmin(admin.ModelAdmin):
+    """The staff queue of citizens' reports: new ones first."""
+
+    list_display = ("structure", "created_at", "status", "short_message", "email")
+    list_filter = ("status",)
+    search_fields = ("structure__name", "message", "email")
+    list_select_related = ("structure",)
+    autocomplete_fields = ("structure",)
+    readonly_fields = ("created_at",)
+    actions = ["mark_fixed", "mark_rejected"]
+
+    @admin.display(description=_("сигнал"))
+    def short_message(self, obj):
+        return obj.message[:80]
+
+    @admin.action(description=_("Отбележи като поправени"))
+    def mark_fixed(self, request, queryset):
+        queryset.update(status=InaccuracyReport.Status.FIXED)
+
+    @admin.action(description=_("Отхвърли"))
+    def mark_rejected(self, request, queryset):
+        queryset.update(status=InaccuracyReport.Status.REJECTED)

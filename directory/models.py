@@ -244,7 +244,9 @@ class AdministrativeStructure(LatinName):
 
     name = models.CharField(_("наименование"), max_length=200)
     name_latin = models.CharField(_("име на латиница"), max_length=200, editable=False)
-    slug = models.SlugField(unique=True, max_length=120)
+    slug = models.SlugField(
+        unique=True, max_length=120, blank=True, help_text=_("Празно: от името на латиница.")
+    )
     kind = models.CharField(_("вид"), max_length=20, choices=Kind.choices, db_index=True)
     agency = models.CharField(_("ведомство"), max_length=20, choices=Agency.choices, blank=True)
     parent = models.ForeignKey(
