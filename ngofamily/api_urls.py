@@ -1,3 +1,10 @@
 """Open-data API routes (mounted under /api/v1/)."""
 
-urlpatterns = []
+from rest_framework.routers import SimpleRouter
+
+from .api import OrganisationViewSet
+
+router = SimpleRouter()
+router.register("organisations", OrganisationViewSet, basename="organisation")
+
+urlpatterns = router.urls

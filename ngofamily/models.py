@@ -1,0 +1,594 @@
+"""The NGO catalogue (organisations, their moderation and claims) and the NGO family (membership,
+areas of joint work, work plan)."""
+
+import secrets
+
+import markdown
+import nh3
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from eregion.text import query_words, search_key, transliterate
+from eregion.validators import format_phone, validate_eik
+
+
+class Taxonomy(models.Model):
+    """A staff-editable term with a Bulgarian name and an English one for the /en/ pages."""
+
+    name = models.CharField(_("име"), max_length=100, unique=True)
+    name_en = models.CharField(_("име на английски"), max_length=100, blank=True)
+    slug = models.SlugField(unique=True, max_length=100)
+    position = models.PositiveSmallIntegerField(_("подредба"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        if get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(transliterate(self.name))[:100]
+        super().save(*args, **kwargs)
+
+
+class FieldOfActivity(Taxonomy):
+    """A field an organisation works in (education, culture, social services...)."""
+
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("сфера на дейност")
+        verbose_name_plural = _("сфери на дейност")
+
+
+class TargetGroup(Taxonomy):
+    """A group of people an organisation works for (children, elderly people...)."""
+
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("целева група")
+        verbose_name_plural = _("целеви групи")
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Organisation.Status.PUBLISHED)
+
+    def in_province(self, province):
+        return self.filter(province=province)
+
+    def in_municipality(self, municipality):
+        return self.filter(municipality=municipality)
+
+    def owned_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(owners=user)
+
+    def unclaimed(self):
+        return self.filter(owners__isnull=True)
+
+    def family_members(self):
+        return self.filter(family_memberships__status=FamilyMembership.Status.APPROVED).distinct()
+
+    def needs_review(self):
+        return self.exclude(review_reason="")
+
+    def search(self, query):
+        """Every query word is a prefix of a word of the search key (Cyrillic or Latin)."""
+        for word in query_words(query):
+            self = self.filter(Q(search_key__startswith=word) | Q(search_key__contains=f" {word}"))
+        return self
+
+    def visible_to(self, user):
+        """Published ones for everyone; owners also see their own; staff see all."""
+        if user.is_authenticated and user.is_staff:
+            return self
+        if user.is_authenticated:
+            return self.filter(Q(status=Organisation.Status.PUBLISHED) | Q(owners=user)).distinct()
+        return self.published()
+
+
+class Organisation(models.Model):
+    """A civil-society organisation in the catalogue, registered by its people or imported
+    from a public register; shown publicly only once staff have published it."""
+
+    class LegalForm(models.TextChoices):
+        ASSOCIATION = "association", _("сдружение")
+        FOUNDATION = "foundation", _("фондация")
+        COMMUNITY_CENTRE = "community_centre", _("читалище")
+        FOREIGN_BRANCH = "foreign_branch", _("клон на чуждестранна НПО")
+        OTHER = "other", _("друга")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("чернова")
+        PENDING = "pending", _("очаква одобрение")
+        PUBLISHED = "published", _("публикувана")
+        REJECTED = "rejected", _("отхвърлена")
+        SUSPENDED = "suspended", _("спряна")
+
+    class Source(models.TextChoices):
+        SELF = "self", _("регистрирана от потребител")
+        COMMUNITY_CENTRES = "community_centres", _("от регистъра на читалищата")
+
+    class DescriptionFormat(models.TextChoices):
+        PLAIN = "plain", _("обикновен текст")
+        MARKDOWN = "markdown", _("Markdown")
+
+    name = models.CharField(_("наименование"), max_length=255)
+    name_latin = models.CharField(_("наименование на латиница"), max_length=255, editable=False)
+    slug = models.SlugField(unique=True, max_length=120, editable=False)
+    legal_form = models.CharField(_("правна форма"), max_length=20, choices=LegalForm.choices)
+    eik = models.CharField(
+        _("ЕИК"), max_length=13, unique=True, null=True, blank=True, validators=[validate_eik]
+    )
+    public_benefit = models.BooleanField(_("в обществена полза"), default=False)
+    settlement = models.ForeignKey(
+        "directory.Settlement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("седалище"),
+    )
+    municipality = models.ForeignKey(
+        "directory.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("община"),
+    )
+    province = models.ForeignKey(
+        "directory.Province",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("област"),
+    )
+    address = models.CharField(_("адрес"), max_length=255, blank=True)
+    phones = models.JSONField(_("телефони"), default=list, blank=True)
+    emails = models.JSONField(_("имейли"), default=list, blank=True)
+    website = models.URLField(_("уебсайт"), blank=True)
+    social_links = models.JSONField(_("социални мрежи"), default=list, blank=True)
+    fields_of_activity = models.ManyToManyField(
+        FieldOfActivity,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("сфери на дейност"),
+    )
+    target_groups = models.ManyToManyField(
+        TargetGroup, blank=True, related_name="organisations", verbose_name=_("целеви групи")
+    )
+    description = models.TextField(_("описание"), blank=True)
+    description_format = models.CharField(
+        _("формат на описанието"),
+        max_length=10,
+        choices=DescriptionFormat.choices,
+        default=DescriptionFormat.PLAIN,
+    )
+    logo = models.ImageField(_("лого"), upload_to="ngofamily/logos/", blank=True)
+    founded_year = models.PositiveSmallIntegerField(
+        _("година на основаване"), null=True, blank=True
+    )
+    owners = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("собственици"),
+    )
+    status = models.CharField(
+        _("състояние"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    status_reason = models.TextField(
+        _("причина"),
+        blank=True,
+        help_text=_("Защо е отхвърлена или спряна; виждат я собствениците."),
+    )
+    source = models.CharField(
+        _("източник"), max_length=20, choices=Source.choices, default=Source.SELF
+    )
+    register_number = models.CharField(_("номер в регистъра"), max_length=20, blank=True)
+    register_url = models.URLField(_("запис в регистъра"), blank=True, max_length=300)
+    register_eik = models.CharField(
+        _("ЕИК/БУЛСТАТ според регистъра"), max_length=60, blank=True, editable=False
+    )
+    review_reason = models.TextField(
+        _("за проверка от служител"),
+        blank=True,
+        help_text=_("Попълва се при внос, когато данните се нуждаят от проверка."),
+    )
+    search_key = models.TextField(default="", editable=False)
+    created_at = models.DateTimeField(_("създадена"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("променена"), auto_now=True)
+    submitted_at = models.DateTimeField(_("изпратена за одобрение"), null=True, blank=True)
+    published_at = models.DateTimeField(_("публикувана"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["search_key", "name_latin", "updated_at"])
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("организация")
+        verbose_name_plural = _("организации")
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["status", "province"], name="org_status_province")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(status_reason=""),
+                name="org_rejected_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.fill_derived()
+        if not self.slug:
+            self.slug = self._unique_slug()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("ngofamily:detail", args=[self.slug])
+
+    def fill_derived(self):
+        self.name_latin = transliterate(self.name)
+        if self.settlement_id:
+            self.municipality = self.settlement.municipality
+            self.province_id = self.municipality.province_id
+        place = self.settlement.name if self.settlement_id else ""
+        self.search_key = search_key(self.name, place)
+
+    def _unique_slug(self):
+        base = slugify(self.name_latin)[:80] or "organisation"
+        candidates = [base]
+        if self.settlement_id:
+            candidates.append(f"{base}-{slugify(self.settlement.name_latin)}"[:110])
+        for candidate in candidates:
+            if not Organisation.objects.filter(slug=candidate).exists():
+                return candidate
+        n = 2
+        while Organisation.objects.filter(slug=f"{candidates[-1]}-{n}").exists():
+            n += 1
+        return f"{candidates[-1]}-{n}"
+
+    # --- rules of one organisation ---
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    def is_owner(self, user):
+        return user.is_authenticated and self.owners.filter(pk=user.pk).exists()
+
+    def can_view(self, user):
+        return self.is_published or (user.is_authenticated and user.is_staff) or self.is_owner(user)
+
+    def can_edit(self, user):
+        return self.is_owner(user)
+
+    def can_submit(self):
+        return self.status in (self.Status.DRAFT, self.Status.REJECTED)
+
+    @property
+    def is_claimable(self):
+        return self.source != self.Source.SELF and not self.owners.exists()
+
+    def is_family_member(self):
+        return self.family_memberships.filter(status=FamilyMembership.Status.APPROVED).exists()
+
+    def description_html(self):
+        """The description as safe HTML: Markdown sanitised with nh3, or escaped plain text."""
+        if self.description_format == self.DescriptionFormat.MARKDOWN:
+            html = markdown.markdown(self.description, extensions=["sane_lists"])
+            return mark_safe(
+                nh3.clean(
+                    html,
+                    link_rel="nofollow noopener noreferrer",
+                    url_schemes={"http", "https", "mailto"},
+                )
+            )
+        paragraphs = [p.strip() for p in self.description.split("\n\n") if p.strip()]
+        from django.utils.html import escape, linebreaksbr
+
+        return mark_safe("".join(f"<p>{linebreaksbr(escape(p))}</p>" for p in paragraphs))
+
+    @property
+    def phones_display(self):
+        return [format_phone(p) for p in self.phones]
+
+    @property
+    def phone_links(self):
+        return [(p, format_phone(p)) for p in self.phones]
+
+    @property
+    def seat_display(self):
+        parts = [str(self.settlement) if self.settlement_id else ""]
+        parts += [
+            _("общ. %(name)s") % {"name": self.municipality.name} if self.municipality_id else "",
+            _("обл. %(name)s") % {"name": self.province.name} if self.province_id else "",
+        ]
+        return ", ".join(p for p in parts if p)
+
+
+class ClaimRequest(models.Model):
+    """A user's request to become the owner of an organisation imported from a register."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("чака решение")
+        CONFIRMED = "confirmed", _("потвърдена")
+        DECLINED = "declined", _("отказана")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="claims", verbose_name=_("организация")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="claims",
+        verbose_name=_("заявител"),
+    )
+    role = models.CharField(_("длъжност в организацията"), max_length=150)
+    message = models.TextField(_("как можем да проверим"), blank=True)
+    status = models.CharField(
+        _("състояние"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    note = models.TextField(_("бележка на служителя"), blank=True)
+    created_at = models.DateTimeField(_("подадена"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("решена"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("заявка за собственост")
+        verbose_name_plural = _("заявки за собственост")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                condition=Q(status="pending"),
+                name="claim_one_pending_per_user",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.organisation}"
+
+
+def _invite_token():
+    return secrets.token_urlsafe(24)
+
+
+class CoEditorInvite(models.Model):
+    """An owner's invitation, sent by email, for another person to co-edit the organisation."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="invites",
+        verbose_name=_("организация"),
+    )
+    email = models.EmailField(_("имейл"))
+    token = models.CharField(max_length=64, unique=True, default=_invite_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("изпратена"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("приета"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("покана за съредактор")
+        verbose_name_plural = _("покани за съредактори")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"
+
+    def get_absolute_url(self):
+        return reverse("ngofamily:invite-accept", args=[self.token])
+
+
+# --- The NGO family ------------------------------------------------------------------------
+
+
+class FamilyCharter(models.Model):
+    """The charter of the NGO family that applicants accept; staff edit it (one row)."""
+
+    title = models.CharField(_("заглавие"), max_length=200, default="Харта на фамилията НПО")
+    text = models.TextField(_("текст (Markdown)"))
+    updated_at = models.DateTimeField(_("променена"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("харта на фамилията")
+        verbose_name_plural = _("харта на фамилията")
+
+    def __str__(self):
+        return self.title
+
+    @classmethod
+    def current(cls):
+        return cls.objects.order_by("-pk").first()
+
+    def text_html(self):
+        return mark_safe(nh3.clean(markdown.markdown(self.text)))
+
+
+class FamilyMembershipQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=FamilyMembership.Status.APPROVED)
+
+
+class FamilyMembership(models.Model):
+    """An organisation's application to, and membership of, the NGO family."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("кандидатства")
+        APPROVED = "approved", _("член")
+        DECLINED = "declined", _("отказана")
+        LEFT = "left", _("напуснала")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="family_memberships",
+        verbose_name=_("организация"),
+    )
+    motivation = models.TextField(_("мотивация"))
+    charter_accepted_at = models.DateTimeField(_("приела хартата на"))
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(
+        _("състояние"), max_length=10, choices=Status.choices, default=Status.APPLIED
+    )
+    note = models.TextField(_("бележка при решението"), blank=True)
+    applied_at = models.DateTimeField(_("подадена"), default=timezone.now)
+    decided_at = models.DateTimeField(_("решена"), null=True, blank=True)
+    left_at = models.DateTimeField(_("напуснала на"), null=True, blank=True)
+
+    objects = FamilyMembershipQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("членство във фамилията")
+        verbose_name_plural = _("членства във фамилията")
+        ordering = ["-applied_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(status__in=["applied", "approved"]),
+                name="membership_one_open_per_org",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_status_display()})"
+
+
+class WorkArea(models.Model):
+    """An area (sphere) of joint work of the family, with a coordinator and member organisations."""
+
+    name = models.CharField(_("наименование"), max_length=200, unique=True)
+    slug = models.SlugField(unique=True, max_length=120)
+    description = models.TextField(_("описание"), blank=True)
+    coordinator = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coordinated_areas",
+        verbose_name=_("координатор"),
+    )
+    members = models.ManyToManyField(
+        Organisation, blank=True, related_name="work_areas", verbose_name=_("участници")
+    )
+    position = models.PositiveSmallIntegerField(_("подредба"), default=0)
+
+    class Meta:
+        verbose_name = _("направление на съвместна работа")
+        verbose_name_plural = _("направления на съвместна работа")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(transliterate(self.name))[:120]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("family:area", args=[self.slug])
+
+
+class WorkPlanItemQuerySet(models.QuerySet):
+    def with_people(self):
+        return self.select_related("area").prefetch_related("responsible")
+
+
+class WorkPlanItem(models.Model):
+    """One item of the family's work plan, in an area, done by responsible member organisations."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("планирана")
+        IN_PROGRESS = "in_progress", _("в изпълнение")
+        DONE = "done", _("изпълнена")
+        CANCELLED = "cancelled", _("отменена")
+
+    area = models.ForeignKey(
+        WorkArea, on_delete=models.PROTECT, related_name="items", verbose_name=_("направление")
+    )
+    title = models.CharField(_("заглавие"), max_length=255)
+    description = models.TextField(_("описание"), blank=True)
+    responsible = models.ManyToManyField(
+        Organisation, blank=True, related_name="plan_items", verbose_name=_("отговорни организации")
+    )
+    start_date = models.DateField(_("начало"), null=True, blank=True)
+    due_date = models.DateField(_("срок"), null=True, blank=True)
+    status = models.CharField(
+        _("състояние"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WorkPlanItemQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("задача от работния план")
+        verbose_name_plural = _("работен план")
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(due_date__isnull=True)
+                | Q(start_date__lte=models.F("due_date")),
+                name="plan_item_starts_before_due",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("family:item", args=[self.pk])
+
+    def responsible_organisations_of(self, user):
+        """The responsible organisations that ``user`` owns (they may post progress for them)."""
+        if not user.is_authenticated:
+            return Organisation.objects.none()
+        return self.responsible.filter(owners=user)
+
+
+class ProgressUpdate(models.Model):
+    """A dated report on a plan item, written by one of its responsible organisations."""
+
+    item = models.ForeignKey(
+        WorkPlanItem, on_delete=models.CASCADE, related_name="updates", verbose_name=_("задача")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("организация")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    date = models.DateField(_("дата"), default=timezone.localdate)
+    text = models.TextField(_("какво е направено"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("отчет за напредък")
+        verbose_name_plural = _("отчети за напредък")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.item} · {self.date}"

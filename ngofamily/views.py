@@ -1,13 +1,276 @@
-from django.shortcuts import render
+"""The NGO catalogue: browse and search, an organisation's page, registration and editing by its
+owners, claims of imported organisations, co-editor invitations, CSV export."""
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .filters import OrganisationFilter
+from .forms import ClaimForm, InviteForm, OrganisationForm, find_settlements, settlement_label
+from .models import (
+    CoEditorInvite,
+    FamilyMembership,
+    FieldOfActivity,
+    Organisation,
+)
+
+PAGE_SIZE = 20
+
+
+def _get_organisation_for_user(request, slug, edit=False):
+    """The organisation if ``request.user`` may see it (404 otherwise); with ``edit``, 403 when
+    they may see it but not change it."""
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("settlement", "municipality", "province"), slug=slug
+    )
+    if not organisation.can_view(request.user):
+        raise Http404
+    if edit and not organisation.can_edit(request.user):
+        raise PermissionDenied
+    return organisation
+
+
+def verified_required(view):
+    """Logged in with a confirmed email address (else: to login, or to the profile to confirm)."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not request.user.email_verified:
+            messages.warning(
+                request, _("Първо потвърдете имейла си: изпратихме ви връзка при регистрацията.")
+            )
+            return redirect("account-profile")
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _catalogue_queryset(request):
+    members = FamilyMembership.objects.approved().filter(organisation=OuterRef("pk"))
+    base = (
+        Organisation.objects.published()
+        .select_related("settlement", "municipality", "province")
+        .prefetch_related(Prefetch("fields_of_activity", queryset=FieldOfActivity.objects.all()))
+        .annotate(in_family=Exists(members))
+    )
+    filterset = OrganisationFilter(request.GET or None, queryset=base)
+    return filterset, filterset.qs.distinct().order_by("name", "pk")
 
 
 def index(request):
+    """The catalogue: filters, search in either script, pagination."""
+    filterset, queryset = _catalogue_queryset(request)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page_obj": page,
+        "query": query.urlencode(),
+        "export_url": reverse("ngofamily:export") + (f"?{query.urlencode()}" if query else ""),
+        "my_organisations": Organisation.objects.owned_by(request.user).only(
+            "name", "slug", "status"
+        ),
+    }
+    template = (
+        "ngofamily/_results.html" if request.headers.get("HX-Request") else "ngofamily/index.html"
+    )
+    return render(request, template, context)
+
+
+def export_csv(request):
+    """The filtered catalogue as CSV (published organisations, public data only)."""
+    _filterset, queryset = _catalogue_queryset(request)
+    queryset = queryset.prefetch_related("target_groups")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="ngo-catalogue.csv"'
+    response.write("\ufeff")  # so that spreadsheet programs read the Cyrillic as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "name", "name_latin", "legal_form", "eik", "public_benefit", "province",
+            "municipality", "settlement", "ekatte", "address", "phones", "emails", "website",
+            "fields_of_activity", "target_groups", "family_member", "url",
+        ]
+    )  # fmt: skip
+    for org in queryset:
+        writer.writerow(
+            [
+                org.name,
+                org.name_latin,
+                org.get_legal_form_display(),
+                org.eik or "",
+                "yes" if org.public_benefit else "no",
+                org.province.name if org.province else "",
+                org.municipality.name if org.municipality else "",
+                str(org.settlement) if org.settlement else "",
+                org.settlement.ekatte if org.settlement else "",
+                org.address,
+                "; ".join(org.phones_display),
+                "; ".join(org.emails),
+                org.website,
+                "; ".join(f.name for f in org.fields_of_activity.all()),
+                "; ".join(t.name for t in org.target_groups.all()),
+                "yes" if org.in_family else "no",
+                request.build_absolute_uri(org.get_absolute_url()),
+            ]
+        )
+    return response
+
+
+def detail(request, slug):
+    organisation = _get_organisation_for_user(request, slug)
+    is_owner = organisation.is_owner(request.user)
+    context = {
+        "organisation": organisation,
+        "is_owner": is_owner,
+        "map_tile_url": settings.MAP_TILE_URL,
+        "fields": organisation.fields_of_activity.all(),
+        "targets": organisation.target_groups.all(),
+        "areas": organisation.work_areas.all(),
+        "is_member": organisation.is_family_member(),
+        "owners": organisation.owners.all() if is_owner else [],
+        "invites": organisation.invites.filter(accepted_at__isnull=True) if is_owner else [],
+        "invite_form": InviteForm() if is_owner else None,
+        "pending_claim": (
+            request.user.is_authenticated
+            and organisation.claims.filter(user=request.user, status="pending").exists()
+        ),
+    }
+    return render(request, "ngofamily/detail.html", context)
+
+
+@verified_required
+def register(request):
+    """A verified user registers an organisation; it goes to moderation (or stays a draft)."""
+    form = OrganisationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = form.save()
+        organisation.owners.add(request.user)
+        if "save_draft" in request.POST:
+            messages.success(request, _("Организацията е запазена като чернова."))
+        else:
+            services.submit(organisation, request.user)
+            messages.success(
+                request,
+                _("Организацията е изпратена за одобрение. Ще ви пишем, когато бъде прегледана."),
+            )
+        return redirect(organisation)
+    return render(request, "ngofamily/organisation_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def edit(request, slug):
+    organisation = _get_organisation_for_user(request, slug, edit=True)
+    form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        organisation = form.save()
+        if "submit" in request.POST and organisation.can_submit():
+            services.submit(organisation, request.user)
+            messages.success(request, _("Организацията е изпратена отново за одобрение."))
+        else:
+            messages.success(request, _("Промените са запазени."))
+        return redirect(organisation)
     return render(
         request,
-        "eregion/coming_soon.html",
-        {
-            "heading": _("Граждански организации"),
-            "intro": _("Каталог на НПО и фамилията НПО на Южен централен район."),
-        },
+        "ngofamily/organisation_form.html",
+        {"form": form, "organisation": organisation, "creating": False},
+    )
+
+
+@require_POST
+@login_required
+def submit(request, slug):
+    organisation = _get_organisation_for_user(request, slug, edit=True)
+    try:
+        services.submit(organisation, request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("Организацията е изпратена за одобрение."))
+    return redirect(organisation)
+
+
+@verified_required
+def claim(request, slug):
+    """Ask to become the owner of an organisation imported from a register."""
+    organisation = get_object_or_404(
+        Organisation.objects.exclude(source=Organisation.Source.SELF), slug=slug
+    )
+    if not organisation.is_claimable:
+        raise PermissionDenied
+    form = ClaimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.request_claim(
+            organisation, request.user, form.cleaned_data["role"], form.cleaned_data["message"]
+        )
+        messages.success(
+            request,
+            _("Заявката е изпратена. Служител на РСО „Марица“ ще я провери и ще ви пише."),
+        )
+        return redirect("account-profile")
+    return render(request, "ngofamily/claim.html", {"organisation": organisation, "form": form})
+
+
+@require_POST
+@login_required
+def invite(request, slug):
+    organisation = _get_organisation_for_user(request, slug, edit=True)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        services.invite_coeditor(
+            organisation, request.user, form.cleaned_data["email"], request.build_absolute_uri
+        )
+        messages.success(
+            request, _("Поканата е изпратена до %(email)s.") % {"email": form.cleaned_data["email"]}
+        )
+    else:
+        messages.error(request, _("Въведете валиден имейл адрес."))
+    return redirect(organisation)
+
+
+@login_required
+def invite_accept(request, token):
+    invitation = get_object_or_404(
+        CoEditorInvite.objects.select_related("organisation"), token=token, accepted_at=None
+    )
+    if invitation.email.lower() != request.user.email.lower():
+        raise PermissionDenied
+    if request.method == "POST":
+        services.accept_invite(invitation, request.user)
+        messages.success(
+            request,
+            _("Вече можете да редактирате „%(name)s“.") % {"name": invitation.organisation.name},
+        )
+        return redirect(invitation.organisation)
+    return render(request, "ngofamily/invite_accept.html", {"invite": invitation})
+
+
+def settlement_search(request):
+    """Autocomplete over EKATTE settlements of the region (an htmx partial, or JSON)."""
+    query = request.GET.get("seat_name") or request.GET.get("q") or ""
+    results = list(find_settlements(query)) if len(query.strip()) >= 2 else []
+    if request.GET.get("format") == "json":
+        from django.http import JsonResponse
+
+        return JsonResponse(
+            {"results": [{"ekatte": s.ekatte, "label": settlement_label(s)} for s in results]}
+        )
+    return render(
+        request,
+        "ngofamily/_settlement_options.html",
+        {"results": [(s.ekatte, settlement_label(s)) for s in results], "query": query},
     )

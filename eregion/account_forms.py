@@ -1,0 +1,68 @@
+"""Forms of the account pages: sign-up, profile, and a password reset sent through the outbox."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from eregion.mail import queue_email
+from eregion.validators import format_phone, normalise_phone
+
+User = get_user_model()
+
+
+class SignUpForm(UserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email", "full_name"]
+        labels = {"email": gettext_lazy("Имейл"), "full_name": gettext_lazy("Име и фамилия")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].required = True
+        self.fields["email"].widget.attrs.update({"autocomplete": "email", "autofocus": True})
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                _("Вече има профил с този имейл. Влезте или възстановете паролата си."),
+                code="email_taken",
+            )
+        return email
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "phone"]
+        labels = {"full_name": gettext_lazy("Име и фамилия"), "phone": gettext_lazy("Телефон")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.phone and not self.is_bound:
+            self.initial["phone"] = format_phone(self.instance.phone)
+
+    def clean_phone(self):
+        phone = self.cleaned_data.get("phone", "").strip()
+        return normalise_phone(phone) if phone else ""
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's password reset, with the email written to the outbox instead of sent inline."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        context = {k: v for k, v in context.items() if k != "user"} | {
+            "user_name": context["user"].get_short_name()
+        }
+        queue_email(to_email, "eregion/account/email/password_reset", context)

@@ -1,0 +1,104 @@
+"""Account pages: sign-up with a signed email-verification link, the profile."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from eregion.mail import queue_email
+
+from .account_forms import ProfileForm, SignUpForm
+
+User = get_user_model()
+
+VERIFY_SALT = "eregion.account.verify-email"
+VERIFY_MAX_AGE = 3 * 24 * 3600
+
+
+def verification_token(user):
+    return signing.dumps({"user": user.pk, "email": user.email}, salt=VERIFY_SALT)
+
+
+def send_verification(request, user):
+    url = request.build_absolute_uri(reverse("account-verify", args=[verification_token(user)]))
+    queue_email(
+        user.email,
+        "eregion/account/email/verify",
+        {"user_name": user.get_short_name(), "verify_url": url, "days": VERIFY_MAX_AGE // 86400},
+    )
+
+
+def signup(request):
+    """Create an account, log in, and send the verification link through the outbox."""
+    if request.user.is_authenticated:
+        return redirect("account-profile")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        send_verification(request, user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("account-verify-sent")
+    return render(request, "eregion/account/signup.html", {"form": form})
+
+
+def verify_sent(request):
+    return render(request, "eregion/account/verify_sent.html")
+
+
+def verify(request, token):
+    """Confirm the address from the signed link; it is valid for three days."""
+    try:
+        data = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
+    except signing.SignatureExpired:
+        return render(request, "eregion/account/verify_failed.html", {"expired": True}, status=400)
+    except signing.BadSignature:
+        return render(request, "eregion/account/verify_failed.html", status=400)
+    user = User.objects.filter(pk=data.get("user"), email__iexact=data.get("email", "")).first()
+    if user is None or not user.is_active:
+        return render(request, "eregion/account/verify_failed.html", status=400)
+    if not user.email_verified:
+        user.email_verified = True
+        user.save(update_fields=["email_verified"])
+    messages.success(request, _("Имейлът ви е потвърден."))
+    if request.user.is_authenticated and request.user.pk == user.pk:
+        return redirect(request.GET.get("next") or "account-profile")
+    return redirect(f"{reverse(settings.LOGIN_URL)}?next={reverse('account-profile')}")
+
+
+@require_POST
+@login_required
+def resend_verification(request):
+    if not request.user.email_verified:
+        send_verification(request, request.user)
+        messages.success(request, _("Изпратихме нова връзка за потвърждение."))
+    return redirect("account-profile")
+
+
+@login_required
+def profile(request):
+    from ngofamily.models import ClaimRequest, CoEditorInvite, Organisation
+
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Профилът е запазен."))
+        return redirect("account-profile")
+    return render(
+        request,
+        "eregion/account/profile.html",
+        {
+            "form": form,
+            "organisations": Organisation.objects.owned_by(request.user).select_related(
+                "settlement"
+            ),
+            "claims": ClaimRequest.objects.filter(user=request.user).select_related("organisation"),
+            "invites": CoEditorInvite.objects.filter(
+                email__iexact=request.user.email, accepted_at=None
+            ).select_related("organisation"),
+        },
+    )

@@ -1,0 +1,57 @@
+"""Filters of the public catalogue, shared by the page, the CSV export and the API."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import Municipality, Province
+
+from .models import FieldOfActivity, Organisation, TargetGroup
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Търсене"), method="filter_q")
+    province = django_filters.ModelChoiceFilter(
+        label=_("Област"),
+        queryset=Province.objects.in_region(),
+        to_field_name="code",
+        empty_label=_("всички"),
+    )
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("Община"),
+        queryset=Municipality.objects.in_region().select_related("province"),
+        to_field_name="code",
+        empty_label=_("всички"),
+    )
+    legal_form = django_filters.ChoiceFilter(
+        label=_("Правна форма"), choices=Organisation.LegalForm.choices, empty_label=_("всички")
+    )
+    field = django_filters.ModelChoiceFilter(
+        label=_("Сфера на дейност"),
+        field_name="fields_of_activity",
+        queryset=FieldOfActivity.objects.all(),
+        to_field_name="slug",
+        empty_label=_("всички"),
+    )
+    target = django_filters.ModelChoiceFilter(
+        label=_("Целева група"),
+        field_name="target_groups",
+        queryset=TargetGroup.objects.all(),
+        to_field_name="slug",
+        empty_label=_("всички"),
+    )
+    family = django_filters.BooleanFilter(
+        label=_("Членове на фамилията НПО"),
+        method="filter_family",
+        widget=django_filters.widgets.BooleanWidget,
+    )
+
+    class Meta:
+        model = Organisation
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_family(self, queryset, name, value):
+        members = Organisation.objects.family_members().values("pk")
+        return queryset.filter(pk__in=members) if value else queryset.exclude(pk__in=members)

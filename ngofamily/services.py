@@ -1,0 +1,258 @@
+"""Operations of the NGO catalogue and family that span several models or send email."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from eregion.mail import queue_email
+
+from .models import (
+    ClaimRequest,
+    CoEditorInvite,
+    FamilyMembership,
+    Organisation,
+    ProgressUpdate,
+    WorkArea,
+    WorkPlanItem,
+)
+
+
+def _owner_emails(organisation):
+    return [u.email for u in organisation.owners.all()]
+
+
+def _notify_owners(organisation, template, **context):
+    emails = _owner_emails(organisation)
+    if emails:
+        queue_email(emails, template, {"organisation": organisation, **context})
+
+
+# --- Moderation -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit(organisation, user):
+    """Send a draft or a corrected rejected organisation to the moderation queue."""
+    if not organisation.can_edit(user):
+        raise PermissionDenied
+    if not organisation.can_submit():
+        raise ValidationError(_("Тази организация не може да бъде изпратена за одобрение сега."))
+    organisation.status = Organisation.Status.PENDING
+    organisation.status_reason = ""
+    organisation.submitted_at = timezone.now()
+    organisation.save()
+
+
+@transaction.atomic
+def approve(organisation, by=None):
+    """Publish a pending (or suspended) organisation and tell its owners."""
+    if organisation.status == Organisation.Status.PUBLISHED:
+        return False
+    organisation.status = Organisation.Status.PUBLISHED
+    organisation.status_reason = ""
+    organisation.published_at = timezone.now()
+    organisation.save()
+    _notify_owners(organisation, "ngofamily/email/approved")
+    return True
+
+
+@transaction.atomic
+def reject(organisation, reason, by=None):
+    """Reject an organisation with a reason the owners read; they may correct and resubmit."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Посочете причина за отказа."))
+    organisation.status = Organisation.Status.REJECTED
+    organisation.status_reason = reason
+    organisation.save()
+    _notify_owners(organisation, "ngofamily/email/rejected", reason=reason)
+    return True
+
+
+@transaction.atomic
+def suspend(organisation, reason=""):
+    organisation.status = Organisation.Status.SUSPENDED
+    organisation.status_reason = reason
+    organisation.save()
+    return True
+
+
+# --- Claims and co-editors ------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_claim(organisation, user, role, message=""):
+    if not user.email_verified:
+        raise PermissionDenied
+    if not organisation.is_claimable:
+        raise PermissionDenied
+    claim, _created = ClaimRequest.objects.get_or_create(
+        organisation=organisation,
+        user=user,
+        status=ClaimRequest.Status.PENDING,
+        defaults={"role": role, "message": message},
+    )
+    return claim
+
+
+@transaction.atomic
+def confirm_claim(claim, note=""):
+    """The claimant becomes an owner; other pending claims on it are declined."""
+    claim = ClaimRequest.objects.select_for_update().get(pk=claim.pk)
+    if claim.status != ClaimRequest.Status.PENDING:
+        return False
+    claim.status = ClaimRequest.Status.CONFIRMED
+    claim.note = note
+    claim.decided_at = timezone.now()
+    claim.save()
+    claim.organisation.owners.add(claim.user)
+    queue_email(
+        claim.user.email,
+        "ngofamily/email/claim_confirmed",
+        {"organisation": claim.organisation, "claim": claim},
+    )
+    for other in claim.organisation.claims.filter(status=ClaimRequest.Status.PENDING):
+        decline_claim(other, _("Организацията вече има потвърден собственик."))
+    return True
+
+
+@transaction.atomic
+def decline_claim(claim, note=""):
+    if claim.status != ClaimRequest.Status.PENDING:
+        return False
+    claim.status = ClaimRequest.Status.DECLINED
+    claim.note = note
+    claim.decided_at = timezone.now()
+    claim.save()
+    queue_email(
+        claim.user.email,
+        "ngofamily/email/claim_declined",
+        {"organisation": claim.organisation, "claim": claim},
+    )
+    return True
+
+
+@transaction.atomic
+def invite_coeditor(organisation, by, email, accept_url_builder):
+    if not organisation.can_edit(by):
+        raise PermissionDenied
+    invite = CoEditorInvite.objects.create(organisation=organisation, email=email, invited_by=by)
+    queue_email(
+        email,
+        "ngofamily/email/invite",
+        {
+            "organisation": organisation,
+            "invited_by": by,
+            "accept_url": accept_url_builder(invite.get_absolute_url()),
+        },
+    )
+    return invite
+
+
+@transaction.atomic
+def accept_invite(invite, user):
+    if invite.accepted_at or invite.email.lower() != user.email.lower():
+        raise PermissionDenied
+    invite.accepted_at = timezone.now()
+    invite.save()
+    invite.organisation.owners.add(user)
+    if not user.email_verified:
+        # Following the emailed link proves the address.
+        user.email_verified = True
+        user.save(update_fields=["email_verified"])
+
+
+# --- The family -----------------------------------------------------------------------------
+
+
+def may_apply(organisation, user):
+    return (
+        organisation.is_owner(user)
+        and organisation.is_published
+        and not organisation.family_memberships.filter(
+            status__in=[FamilyMembership.Status.APPLIED, FamilyMembership.Status.APPROVED]
+        ).exists()
+    )
+
+
+@transaction.atomic
+def apply_to_family(organisation, user, motivation):
+    if not may_apply(organisation, user):
+        raise PermissionDenied
+    return FamilyMembership.objects.create(
+        organisation=organisation,
+        motivation=motivation,
+        charter_accepted_at=timezone.now(),
+        applied_by=user,
+    )
+
+
+@transaction.atomic
+def approve_membership(membership, note=""):
+    if membership.status != FamilyMembership.Status.APPLIED:
+        return False
+    membership.status = FamilyMembership.Status.APPROVED
+    membership.note = note
+    membership.decided_at = timezone.now()
+    membership.save()
+    _notify_owners(membership.organisation, "ngofamily/email/membership_approved", note=note)
+    return True
+
+
+@transaction.atomic
+def decline_membership(membership, note=""):
+    if membership.status != FamilyMembership.Status.APPLIED:
+        return False
+    membership.status = FamilyMembership.Status.DECLINED
+    membership.note = note
+    membership.decided_at = timezone.now()
+    membership.save()
+    _notify_owners(membership.organisation, "ngofamily/email/membership_declined", note=note)
+    return True
+
+
+@transaction.atomic
+def leave_family(organisation, user):
+    """A member leaves: its membership ends and it leaves every area it took part in."""
+    if not organisation.is_owner(user):
+        raise PermissionDenied
+    membership = organisation.family_memberships.approved().first()
+    if membership is None:
+        raise PermissionDenied
+    membership.status = FamilyMembership.Status.LEFT
+    membership.left_at = timezone.now()
+    membership.save()
+    for area in organisation.work_areas.all():
+        area.members.remove(organisation)
+    return membership
+
+
+def member_organisations_of(user):
+    """The family member organisations that ``user`` may act for."""
+    return Organisation.objects.owned_by(user).family_members()
+
+
+def join_area(area: WorkArea, organisation, user):
+    if not (organisation.is_owner(user) and organisation.is_family_member()):
+        raise PermissionDenied
+    area.members.add(organisation)
+
+
+def leave_area(area: WorkArea, organisation, user):
+    if not organisation.is_owner(user):
+        raise PermissionDenied
+    area.members.remove(organisation)
+
+
+def post_progress(item: WorkPlanItem, organisation, user, date, text):
+    """Only an owner of a responsible member organisation may report progress."""
+    if not (
+        item.responsible.filter(pk=organisation.pk).exists()
+        and organisation.is_owner(user)
+        and organisation.is_family_member()
+    ):
+        raise PermissionDenied
+    return ProgressUpdate.objects.create(
+        item=item, organisation=organisation, author=user, date=date, text=text
+    )
