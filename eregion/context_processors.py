@@ -1,6 +1,20 @@
 from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
 
 
 def site(request):
-    """Values every page's frame needs."""
-    return {"REGION_PROVINCES": settings.REGION_PROVINCES, "DEBUG": settings.DEBUG}
+    """Values every page's frame needs.
+
+    ``switch_language`` holds, for each other language, this page's address in it: the
+    language switcher posts it as ``next``, because ``set_language`` itself runs in the default
+    language (unprefixed paths always do) and cannot translate an ``/en/`` address.
+    """
+    current = get_language()
+    path = request.get_full_path()
+    switch = [
+        {"code": code, "name": name, "url": translate_url(path, code)}
+        for code, name in settings.LANGUAGES
+        if code != current
+    ]
+    return {"REGION_PROVINCES": settings.REGION_PROVINCES, "switch_language": switch}

@@ -34,12 +34,17 @@ def test_english_pages_live_under_en(client, region):
 
 
 @pytest.mark.django_db
-def test_switching_language_keeps_the_page(client):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/about/"})
-    assert response.status_code == 302
-    assert response["Location"] == "/en/about/"
-    response = client.post("/i18n/setlang/", {"language": "bg", "next": "/en/about/"})
+def test_the_language_switcher_keeps_the_page(client):
+    html = client.get("/about/?x=1").content.decode()
+    assert 'name="next" type="hidden" value="/en/about/?x=1"' in html
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/en/about/?x=1"})
+    assert response.status_code == 302 and response["Location"] == "/en/about/?x=1"
+
+    html = client.get("/en/about/").content.decode()
+    assert 'name="next" type="hidden" value="/about/"' in html
+    response = client.post("/i18n/setlang/", {"language": "bg", "next": "/about/"})
     assert response["Location"] == "/about/"
+    assert client.get("/about/").content.decode().startswith('<!doctype html>\n<html lang="bg">')
 
 
 @pytest.mark.django_db
