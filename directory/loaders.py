@@ -16,7 +16,10 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
 
+from eregion.text import transliterate
 from eregion.validators import eik_is_valid, normalise_phone, parse_phones
 
 from .models import (
@@ -25,6 +28,7 @@ from .models import (
     Mayoralty,
     Municipality,
     Province,
+    SearchWord,
     Service,
     Settlement,
     WorkingHours,
@@ -109,20 +113,38 @@ def _decimal(value: str):
 
 
 class StructureWriter:
-    """Creates or updates structures keyed by ``source_key``, counting what it did."""
+    """Creates or updates structures keyed by ``source_key``, counting what it did. New
+    structures are written in bulk (with their history, hours and services); a few queries
+    per loader rather than several per structure."""
 
-    def __init__(self, label: str):
+    def __init__(self, label: str, prefix: str):
         self.label = label
         self.created = self.updated = self.unchanged = 0
         self.problems: list[str] = []
+        self.existing = {
+            s.source_key: s
+            for s in AdministrativeStructure.objects.filter(source_key__startswith=prefix)
+        }
+        self.slugs = set(AdministrativeStructure.objects.values_list("slug", flat=True))
+        self.pending: list[tuple[AdministrativeStructure, list, list]] = []
+
+    def _slug(self, structure) -> str:
+        base = slugify(transliterate(structure.name))[:100] or "structure"
+        slug, n = base, 2
+        while slug in self.slugs:
+            slug, n = f"{base}-{n}", n + 1
+        self.slugs.add(slug)
+        return slug
 
     def write(self, source_key: str, values: dict, hours, services=()):
+        if any(isinstance(v, AdministrativeStructure) and v.pk is None for v in values.values()):
+            self.flush()  # a parent written in this run must have its key first
         digest = hashlib.sha256(
             json.dumps(
                 {k: getattr(v, "pk", v) for k, v in values.items()}, default=str, sort_keys=True
             ).encode()
         ).hexdigest()
-        structure = AdministrativeStructure.objects.filter(source_key=source_key).first()
+        structure = self.existing.get(source_key)
         if structure is not None and structure.source_hash == digest:
             self.unchanged += 1
             return structure
@@ -132,28 +154,46 @@ class StructureWriter:
         for field, value in values.items():
             setattr(structure, field, value)
         structure.source_hash = digest
-        structure.save()
         if created:
+            structure.slug = self._slug(structure)
+            structure.fill_derived()
+            self.pending.append((structure, hours, list(services)))
+            self.existing[source_key] = structure
             self.created += 1
-            if hours:
-                WorkingHours.objects.bulk_create(
-                    WorkingHours(
-                        structure=structure,
-                        weekday=d,
-                        opens=a,
-                        closes=b,
-                        break_start=bs,
-                        break_end=be,
-                    )
-                    for d, a, b, bs, be in hours
-                )
-            if services:
-                structure.services.set(services)
         else:
+            structure.save()
             self.updated += 1
         return structure
 
+    def flush(self):
+        if not self.pending:
+            return
+        objects = [s for s, _h, _s in self.pending]
+        bulk_create_with_history(objects, AdministrativeStructure, batch_size=500)
+        if objects[0].pk is None:  # a database that does not return keys
+            by_key = dict(
+                AdministrativeStructure.objects.filter(
+                    source_key__in=[o.source_key for o in objects]
+                ).values_list("source_key", "pk")
+            )
+            for o in objects:
+                o.pk = o.id = by_key[o.source_key]
+        WorkingHours.objects.bulk_create(
+            WorkingHours(structure=s, weekday=d, opens=a, closes=b, break_start=bs, break_end=be)
+            for s, hours, _services in self.pending
+            for d, a, b, bs, be in hours
+        )
+        Through = AdministrativeStructure.services.through
+        Through.objects.bulk_create(
+            Through(administrativestructure=s, service=service)
+            for s, _hours, services in self.pending
+            for service in services
+        )
+        SearchWord.add(" ".join(o.search_key for o in objects))
+        self.pending = []
+
     def report(self):
+        self.flush()
         yield (
             f"{self.label}: {self.created} created, {self.updated} updated, "
             f"{self.unchanged} unchanged"
@@ -233,7 +273,7 @@ def load_public_bodies(region_dir: Path):
         for s in Settlement.objects.filter(ekatte__in=[r["settlement_ekatte"] for r in rows])
     }
     services = _municipal_services()
-    writer = StructureWriter("administrations and territorial units")
+    writer = StructureWriter("administrations and territorial units", "pdoi:")
     kinds = {
         "RegionalAdminisration": Kind.REGIONAL_ADMINISTRATION,
         "MunicipalAdministration": Kind.MUNICIPAL_ADMINISTRATION,
@@ -329,7 +369,7 @@ def load_courts(region_dir: Path):
         "municipality__province"
     ):
         cities[(s.municipality.province.code, s.name)] = s
-    writer = StructureWriter("courts")
+    writer = StructureWriter("courts", "court:")
     by_code = {}
     # Superior courts first, so that each court finds its parent.
     for row in sorted(rows, key=lambda r: (r["parent_court_code"] != "", r["court_code"])):
@@ -374,7 +414,7 @@ def load_mayoralties(region_dir: Path):
         for s in AdministrativeStructure.objects.filter(kind=Kind.MUNICIPAL_ADMINISTRATION)
     }
     settlements = {s.ekatte: s for s in Settlement.objects.in_region()}
-    writer = StructureWriter("mayoralties")
+    writer = StructureWriter("mayoralties", "kmet:")
     for mayoralty in Mayoralty.objects.in_region().select_related("municipality__province"):
         settlement = settlements.get(mayoralty.ekatte)
         values = {
