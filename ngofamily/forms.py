@@ -134,6 +134,8 @@ class PhonesField(forms.CharField):
     def clean(self, value):
         value = super().clean(value) or ""
         numbers, rejected = parse_phones(value)
+        if value.strip() and not numbers and not rejected:
+            rejected = [value.strip()]
         if rejected:
             raise ValidationError(
                 _("Не разпознахме като български телефон: %(values)s.")
@@ -159,6 +161,7 @@ class OrganisationForm(forms.ModelForm):
     )
     seat = forms.CharField(required=False, widget=forms.HiddenInput)
     phones = PhonesField(label=gettext_lazy("Телефони"), required=False)
+    website = forms.URLField(label=gettext_lazy("Уебсайт"), required=False, assume_scheme="https")
     emails = EmailsField(label=gettext_lazy("Имейли"), required=False)
     social_links = UrlsField(
         label=gettext_lazy("Социални мрежи"),

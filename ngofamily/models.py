@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import get_language
@@ -299,9 +300,9 @@ class Organisation(models.Model):
                 )
             )
         paragraphs = [p.strip() for p in self.description.split("\n\n") if p.strip()]
-        from django.utils.html import escape, linebreaksbr
-
-        return mark_safe("".join(f"<p>{linebreaksbr(escape(p))}</p>" for p in paragraphs))
+        return mark_safe(
+            "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+        )
 
     @property
     def phones_display(self):
