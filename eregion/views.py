@@ -7,9 +7,11 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from directory.models import Municipality, Province, Settlement
+from directory.models import AdministrativeStructure, Municipality, Province, Settlement
+from ngofamily.models import FamilyMembership, Organisation
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +23,28 @@ def home(request):
         "municipalities": Municipality.objects.in_region().count(),
         "settlements": Settlement.objects.in_region().count(),
     }
-    return render(request, "eregion/home.html", {"facts": facts, "provinces": region})
+    extra_facts = [
+        {
+            "key": "structures",
+            "value": AdministrativeStructure.objects.published().count(),
+            "label": _("институции в справочника"),
+        },
+        {
+            "key": "organisations",
+            "value": Organisation.objects.published().count(),
+            "label": _("граждански организации"),
+        },
+        {
+            "key": "family",
+            "value": FamilyMembership.objects.approved().count(),
+            "label": _("членове на фамилията НПО"),
+        },
+    ]
+    return render(
+        request,
+        "eregion/home.html",
+        {"facts": facts, "extra_facts": extra_facts, "provinces": region},
+    )
 
 
 def about(request):

@@ -3,14 +3,16 @@ from django.db import connection
 
 
 @pytest.mark.django_db
-def test_home_shows_region_facts_from_the_database(client, region):
-    response = client.get("/")
+def test_home_shows_region_facts_from_the_database(client, region, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
     assert '<html lang="bg">' in html
     assert 'data-fact="provinces">6<' in html
     assert 'data-fact="municipalities">69<' in html
     assert 'data-fact="settlements">1505<' in html
+    assert 'data-fact="organisations">0<' in html  # nothing published yet
     for area in ("Справочник", "НПО", "Обучения", "Издания"):
         assert area in html
     assert "Този проект се финансира от ЕС" in html
