@@ -1,0 +1,99 @@
+"""Who may see and change what: 404 for what you may not see, 403 for what you may not do."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from ngofamily.models import Organisation
+
+from .factories import OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory()
+
+
+def test_anonymous_reads_published_only(client):
+    published = OrganisationFactory()
+    pending = OrganisationFactory(status="pending")
+    assert client.get(published.get_absolute_url()).status_code == 200
+    assert client.get(pending.get_absolute_url()).status_code == 404
+
+
+def test_anonymous_is_sent_to_login_for_changes(client):
+    org = OrganisationFactory()
+    for name in ("edit", "submit", "invite"):
+        response = client.post(reverse(f"ngofamily:{name}", args=[org.slug]))
+        assert response.status_code == 302
+        assert reverse("login") in response["Location"]
+    assert client.get(reverse("ngofamily:register")).status_code == 302
+
+
+def test_owner_edits_their_organisation(client, user, geo):
+    org = OrganisationFactory(owners=[user], settlement=geo["smolyan"])
+    client.force_login(user)
+    response = client.post(
+        reverse("ngofamily:edit", args=[org.slug]),
+        {
+            "name": org.name,
+            "legal_form": "association",
+            "eik": org.eik,
+            "seat_name": "Смолян",
+            "address": "ул. Нова 2",
+            "description_format": "plain",
+        },
+    )
+    assert response.status_code == 302
+    org.refresh_from_db()
+    assert org.address == "ул. Нова 2"
+    assert org.status == Organisation.Status.PUBLISHED
+
+
+def test_owner_cannot_edit_someone_elses_organisation(client, user, other_user):
+    mine = OrganisationFactory(owners=[user])
+    theirs = OrganisationFactory(owners=[other_user])
+    theirs_pending = OrganisationFactory(owners=[other_user], status="pending")
+    client.force_login(user)
+    assert client.get(reverse("ngofamily:edit", args=[mine.slug])).status_code == 200
+    assert client.get(reverse("ngofamily:edit", args=[theirs.slug])).status_code == 403
+    assert client.post(reverse("ngofamily:edit", args=[theirs.slug]), {}).status_code == 403
+    assert client.post(reverse("ngofamily:invite", args=[theirs.slug]), {}).status_code == 403
+    # what they may not even see is a 404
+    assert client.get(reverse("ngofamily:edit", args=[theirs_pending.slug])).status_code == 404
+    assert client.post(reverse("ngofamily:submit", args=[theirs_pending.slug])).status_code == 404
+
+
+def test_owner_invites_a_co_editor_who_accepts(
+    client, user, other_user, django_capture_on_commit_callbacks
+):
+    org = OrganisationFactory(owners=[user])
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("ngofamily:invite", args=[org.slug]), {"email": other_user.email})
+    assert mail.outbox[0].to == [other_user.email]
+    invite = org.invites.get()
+    assert invite.get_absolute_url() in mail.outbox[0].body
+
+    stranger = UserFactory()
+    client.force_login(stranger)
+    assert client.post(invite.get_absolute_url()).status_code == 403
+
+    client.force_login(other_user)
+    assert client.post(invite.get_absolute_url()).status_code == 302
+    assert set(org.owners.all()) == {user, other_user}
+    assert client.get(reverse("ngofamily:edit", args=[org.slug])).status_code == 200
+
+
+def test_only_staff_reach_the_admin(client, user):
+    client.force_login(user)
+    response = client.get(reverse("admin:ngofamily_organisation_changelist"))
+    assert response.status_code == 302
+
+
+def test_every_form_carries_a_csrf_token(client, user, geo):
+    client.force_login(user)
+    page = client.get(reverse("ngofamily:register")).content.decode()
+    assert "csrfmiddlewaretoken" in page
