@@ -177,6 +177,12 @@ class StructureResource(resources.ModelResource):
         report_skipped = True
         use_transactions = True
 
+    def import_data(self, dataset, **kwargs):
+        # All or nothing: one invalid row rolls the whole file back.
+        kwargs.setdefault("use_transactions", True)
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, **kwargs)
+
     def before_import_row(self, row, **kwargs):
         # A new structure's slug is made from its name; an empty cell must not match "".
         if "slug" in row and row["slug"] is None:
@@ -186,6 +192,7 @@ class StructureResource(resources.ModelResource):
 @admin.register(AdministrativeStructure)
 class AdministrativeStructureAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [StructureResource]
+    rollback_on_validation_errors = True
     formats = [base_formats.CSV, base_formats.XLSX]
     list_display = (
         "name",

@@ -373,6 +373,8 @@ class AdministrativeStructure(LatinName):
     def clean(self):
         super().clean()
         numbers, rejected = parse_phones(self.phones, area_code=self.area_code)
+        if self.phones.strip() and not numbers and not rejected:
+            rejected = [self.phones.strip()]
         if rejected:
             raise ValidationError(
                 {"phones": _("Не е телефонен номер: %(values)s.") % {"values": ", ".join(rejected)}}
