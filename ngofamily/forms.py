@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import URLValidator, validate_email
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -242,6 +243,15 @@ class OrganisationForm(forms.ModelForm):
         if not eik:
             return None
         existing = Organisation.objects.filter(eik=eik).exclude(pk=self.instance.pk).first()
+        if existing is None:
+            # imported without an EIK because the register's value was shared or doubtful
+            existing = (
+                Organisation.objects.unclaimed()
+                .exclude(source=Organisation.Source.SELF)
+                .filter(eik__isnull=True, register_eik=eik)
+                .order_by(F("published_at").desc(nulls_last=True), "pk")
+                .first()
+            )
         if existing:
             if existing.is_claimable:
                 self.claim_target = existing

@@ -138,3 +138,36 @@ def test_an_organisation_registered_by_its_people_cannot_be_claimed(client, user
     org = OrganisationFactory()
     client.force_login(user)
     assert client.get(reverse("ngofamily:claim", args=[org.slug])).status_code == 404
+
+
+def test_a_shared_register_bulstat_also_offers_the_claim(client, user, geo):
+    from ngofamily.models import Organisation as Org
+
+    closed = OrganisationFactory(
+        eik=None,
+        source="community_centres",
+        status="suspended",
+        register_eik="000893950",
+        name="Народно читалище „Пробуда“",
+    )
+    active = OrganisationFactory(
+        eik=None,
+        source="community_centres",
+        register_eik="000893950",
+        name="Народно читалище „Заря -1957“",
+        published_at="2026-01-01T00:00Z",
+    )
+    client.force_login(user)
+    page = client.post(
+        reverse("ngofamily:register"),
+        {
+            "name": "Заря",
+            "legal_form": "community_centre",
+            "eik": "000893950",
+            "seat_name": "Смолян",
+            "description_format": "plain",
+        },
+    ).content.decode()
+    assert reverse("ngofamily:claim", args=[active.slug]) in page
+    assert reverse("ngofamily:claim", args=[closed.slug]) not in page
+    assert Org.objects.count() == 2
