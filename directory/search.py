@@ -22,20 +22,17 @@ from .models import AdministrativeStructure, SearchWord
 MAX_WORDS = 6
 MAX_CORRECTIONS = 3
 
-_CORRECTIONS_SQL = f"""
-SELECT q.w, c.word
-FROM unnest(%s::text[]) AS q(w)
-JOIN LATERAL (
-    SELECT s.word
-    FROM directory_searchword s
-    WHERE NOT EXISTS (
-        SELECT 1 FROM directory_searchword p WHERE p.word LIKE q.w || '%%'
-    )
-    AND s.word %% q.w
-    ORDER BY similarity(s.word, q.w) DESC, s.word
+# One branch per query word, with the word as a constant so that the planner can use the
+# indexes: the prefix test is a one-time filter on the pattern index, and only a word that
+# begins no dictionary word pays for the trigram search.
+_CORRECTION_BRANCH = f"""
+(SELECT %s::text, c.word FROM (
+    SELECT word FROM directory_searchword
+    WHERE NOT EXISTS (SELECT 1 FROM directory_searchword WHERE word LIKE %s)
+      AND word %% %s
+    ORDER BY similarity(word, %s) DESC, word
     LIMIT {MAX_CORRECTIONS}
-) c ON true
-"""
+) c)"""
 
 
 def corrections(words: list[str]) -> dict[str, list[str]]:
@@ -44,8 +41,10 @@ def corrections(words: list[str]) -> dict[str, list[str]]:
         return {}
     found: dict[str, list[str]] = {}
     if connection.vendor == "postgresql":
+        sql = " UNION ALL ".join([_CORRECTION_BRANCH] * len(words))
+        params = [p for w in words for p in (w, w + "%", w, w)]
         with connection.cursor() as cursor:
-            cursor.execute(_CORRECTIONS_SQL, [words])
+            cursor.execute(sql, params)
             for word, correction in cursor.fetchall():
                 found.setdefault(word, []).append(correction)
         return found
