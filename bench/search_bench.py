@@ -65,7 +65,7 @@ def synthetic(n: int, seed: int = 7):
     for i in range(n):
         s = rng.choice(settlements)
         structure = AdministrativeStructure(
-            name=f"{rng.choice(PREFIXES)} {s.name} {i}",
+            name=f"{rng.choice(PREFIXES)} {s.name}",
             kind=AdministrativeStructure.Kind.OTHER,
             province=s.municipality.province,
             municipality=s.municipality,

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -73,7 +74,9 @@ def index(request):
     template = "directory/index.html"
     if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
         template = "directory/_results.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])  # caches keep the page and the part apart
+    return response
 
 
 def _detail_queryset():
