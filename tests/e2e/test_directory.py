@@ -34,6 +34,13 @@ def test_search_in_latin_open_a_result_and_see_map_and_hours(page, live_server):
     expect(hours).to_contain_text("09:00–17:30")
     expect(hours).to_contain_text("почивен ден")
     expect(page.locator("#open-now")).to_contain_text(re.compile("Отворено сега|Затворено"))
+
+    # The map of all courts: clustered markers, filtered like the list.
+    page.goto("/directory/map/?kind=court")
+    expect(page.locator("#directory-map")).to_have_attribute("data-loaded", "42")
+    expect(page.locator("#directory-map .leaflet-marker-icon").first).to_be_visible()
+    page.get_by_label("Покажи границите на общините").check()
+    expect(page.locator("#directory-map path.leaflet-interactive").first).to_be_attached()
     assert violations == []
 
 
