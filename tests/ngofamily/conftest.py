@@ -4,6 +4,8 @@ not need the whole EKATTE import (the loader tests use the ``region`` fixture)."
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from directory.models import Municipality, Province, Settlement
 
@@ -50,3 +52,12 @@ def geo(db):
         ),
     }
     return {"sml": sml, "pdv": pdv, **places}
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request under /en/ leaves English active in the thread, and ``reverse`` would then
+    build /en/ addresses in the next test: start and end every test in the default language."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
