@@ -23,12 +23,20 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
-def _media_and_cache(settings, tmp_path):
-    """Uploaded and generated files go to a temporary folder; caches start empty."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    from django.core.cache import cache
+def _clean_slate(settings, tmp_path):
+    """Each test starts in the default language with empty caches and its own media folder.
 
+    A request under /en/ leaves English active in the thread, and ``reverse`` in the next test
+    would build /en/ addresses; uploaded and generated files go to a temporary folder.
+    """
+    from django.core.cache import cache
+    from django.utils import translation
+
+    settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
