@@ -313,12 +313,32 @@ class Organisation(models.Model):
         return [(p, format_phone(p)) for p in self.phones]
 
     @property
+    def display_name(self):
+        """The name in the page's script: Latin on the English pages."""
+        return self.name_latin if get_language() == "en" and self.name_latin else self.name
+
+    @staticmethod
+    def _local(place):
+        return place.name_latin if get_language() == "en" and place.name_latin else place.name
+
+    @property
+    def place_display(self):
+        """Settlement and province, as the catalogue lists them."""
+        parts = []
+        if self.settlement_id:
+            english = get_language() == "en"
+            parts.append(self._local(self.settlement) if english else str(self.settlement))
+        if self.province_id:
+            parts.append(_("обл. %(name)s") % {"name": self._local(self.province)})
+        return ", ".join(parts)
+
+    @property
     def seat_display(self):
-        parts = [str(self.settlement) if self.settlement_id else ""]
-        parts += [
-            _("общ. %(name)s") % {"name": self.municipality.name} if self.municipality_id else "",
-            _("обл. %(name)s") % {"name": self.province.name} if self.province_id else "",
-        ]
+        parts = [self.place_display.split(", ")[0] if self.settlement_id else ""]
+        if self.municipality_id:
+            parts.append(_("общ. %(name)s") % {"name": self._local(self.municipality)})
+        if self.province_id:
+            parts.append(_("обл. %(name)s") % {"name": self._local(self.province)})
         return ", ".join(p for p in parts if p)
 
 

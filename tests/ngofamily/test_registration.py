@@ -179,3 +179,29 @@ def test_rejected_organisation_can_be_corrected_and_resubmitted(client, user, ge
     assert org.status == Organisation.Status.PENDING
     assert org.status_reason == ""
     assert org.history.count() >= 2
+
+
+def test_a_prefix_of_the_seat_asks_to_choose_among_the_matches(client, user, geo):
+    client.force_login(user)
+    page = client.post(reverse("ngofamily:register"), form_data(seat_name="бял")).content.decode()
+    assert "Уточнете населеното място" in page
+    assert 'value="07740"' in page and 'value="07757"' in page
+
+
+def test_unknown_seat_is_reported(client, user, geo):
+    client.force_login(user)
+    page = client.post(reverse("ngofamily:register"), form_data(seat_name="Атлантида")).content
+    assert "Не намерихме населено място „Атлантида“" in page.decode()
+
+
+def test_settlement_search_answers_json_too(client, geo):
+    data = client.get(reverse("ngofamily:settlement-search"), {"q": "bya", "format": "json"}).json()
+    assert {r["ekatte"] for r in data["results"]} == {"07740", "07757"}
+    assert data["results"][0]["label"].startswith("с. Бяла река (")
+
+
+def test_english_organisation_page_uses_latin_names(client, geo):
+    org = OrganisationFactory(name="Сдружение „Зелени Родопи“", settlement=geo["smolyan"])
+    page = client.get(f"/en{org.get_absolute_url()}").content.decode()
+    assert '<h1 class="mb-1">Sdruzhenie „Zeleni Rodopi“</h1>' in page
+    assert "Smolyan province" in page
