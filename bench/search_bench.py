@@ -98,7 +98,8 @@ def main():
     try:
         from directory.loaders import LOADERS
         from directory.models import AdministrativeStructure, SearchWord
-        from directory.search import search
+        from directory.search import corrections, search
+        from eregion.text import query_words
 
         devnull = open(os.devnull, "w")
         call_command(
@@ -113,14 +114,17 @@ def main():
         total = AdministrativeStructure.objects.count()
         words = SearchWord.objects.count()
         print(f"structures: {total}, dictionary words: {words}, repeats: {args.repeat}")
-        print(f"{'query':<28} {'hits':>6} {'search p50':>11} {'p95':>8} {'max':>8} "
-              f"{'page p50':>9} {'p95':>8}")  # fmt: skip
+        print(f"{'query':<28} {'hits':>6} {'dict p50':>9} {'search p50':>11} {'p95':>8} "
+              f"{'max':>8} {'page p50':>9} {'p95':>8}")  # fmt: skip
         client = Client()
         client.get("/directory/")  # warm up templates and the connection
         for label, query in QUERIES:
-            search_times, page_times = [], []
+            search_times, page_times, dictionary_times = [], [], []
             hits = 0
             for _ in range(args.repeat):
+                t = time.perf_counter()
+                corrections(query_words(query))
+                dictionary_times.append((time.perf_counter() - t) * 1000)
                 t = time.perf_counter()
                 qs = search(query)
                 list(qs[:20])
@@ -132,6 +136,7 @@ def main():
                 assert response.status_code == 200
             print(
                 f"{label + ' «' + query + '»':<28} {hits:>6} "
+                f"{statistics.median(dictionary_times):>7.1f}ms "
                 f"{statistics.median(search_times):>9.1f}ms {percentile(search_times, 95):>6.1f}ms "
                 f"{max(search_times):>6.1f}ms {statistics.median(page_times):>7.1f}ms "
                 f"{percentile(page_times, 95):>6.1f}ms"

@@ -12,6 +12,7 @@ from .models import (
     Settlement,
     WorkingHours,
 )
+from .search import Search
 
 
 class ProvinceSerializer(serializers.ModelSerializer):
@@ -184,6 +185,13 @@ class StructureViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = StructureSerializer
     filterset_class = ApiStructureFilter
     lookup_field = "slug"
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        query = self.request.query_params.get("q", "")
+        if query and self.action == "list":
+            queryset = Search(query).order(queryset)  # best match first, as on the site
+        return queryset
 
 
 class ServiceViewSet(viewsets.ReadOnlyModelViewSet):

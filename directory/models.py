@@ -12,7 +12,6 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -410,10 +409,6 @@ class AdministrativeStructure(LatinName):
         if s is not None and s.lat is not None and s.lon is not None:
             return float(s.lat), float(s.lon)
         return None
-
-    @property
-    def display_name(self) -> str:
-        return self.name_latin if get_language() == "en" else self.name
 
     def weekly_hours(self) -> dict[int, "WorkingHours"]:
         """Working hours by weekday (0 Monday); uses prefetched ``hours`` when there."""
