@@ -142,6 +142,13 @@ def detail(request, slug):
         "targets": organisation.target_groups.all(),
         "areas": organisation.work_areas.all(),
         "is_member": organisation.is_family_member(),
+        "membership": (
+            organisation.family_memberships.filter(
+                status__in=[FamilyMembership.Status.APPLIED, FamilyMembership.Status.APPROVED]
+            ).first()
+            if is_owner
+            else None
+        ),
         "owners": organisation.owners.all() if is_owner else [],
         "invites": organisation.invites.filter(accepted_at__isnull=True) if is_owner else [],
         "invite_form": InviteForm() if is_owner else None,

@@ -150,3 +150,19 @@ def test_english_catalogue_under_en(client, orgs):
     response = client.get("/en/ngos/")
     assert response.status_code == 200
     assert 'lang="en"' in response.content.decode()
+
+
+def test_organisation_page_and_family_pages_have_a_fixed_query_count(
+    client, orgs, django_assert_max_num_queries
+):
+    from .factories import MemberFactory, WorkAreaFactory
+
+    area = WorkAreaFactory()
+    for _ in range(10):
+        area.members.add(MemberFactory())
+    with django_assert_max_num_queries(10):
+        assert client.get(orgs["rodopi"].get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("family:index")).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(area.get_absolute_url()).status_code == 200

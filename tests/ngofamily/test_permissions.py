@@ -97,3 +97,11 @@ def test_every_form_carries_a_csrf_token(client, user, geo):
     client.force_login(user)
     page = client.get(reverse("ngofamily:register")).content.decode()
     assert "csrfmiddlewaretoken" in page
+
+
+def test_owner_sees_how_to_apply_to_the_family_on_their_page(client, user):
+    org = OrganisationFactory(owners=[user])
+    client.force_login(user)
+    page = client.get(org.get_absolute_url()).content.decode()
+    assert reverse("family:apply") in page
+    assert reverse("ngofamily:edit", args=[org.slug]) in page
