@@ -1,0 +1,40 @@
+"""The NGO catalogue (organisations, their moderation and claims) and the NGO family (membership,
+areas of joint work, work plan)."""
+
+import secrets
+
+
+def _invite_token():
+    """A random token for a co-editor invitation link (referenced by migration 0001)."""
+    return secrets.token_urlsafe(24)
+
+
+from .catalogue import (  # noqa: E402
+    ClaimRequest,
+    CoEditorInvite,
+    FieldOfActivity,
+    Organisation,
+    OrganisationQuerySet,
+    TargetGroup,
+)
+from .family import (  # noqa: E402
+    FamilyCharter,
+    FamilyMembership,
+    ProgressUpdate,
+    WorkArea,
+    WorkPlanItem,
+)
+
+__all__ = [
+    "ClaimRequest",
+    "CoEditorInvite",
+    "FamilyCharter",
+    "FamilyMembership",
+    "FieldOfActivity",
+    "Organisation",
+    "OrganisationQuerySet",
+    "ProgressUpdate",
+    "TargetGroup",
+    "WorkArea",
+    "WorkPlanItem",
+]
