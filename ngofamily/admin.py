@@ -73,13 +73,12 @@ class NeedsReviewFilter(admin.SimpleListFilter):
 class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = [
         "name",
-        "legal_form",
+        "status",
+        "review_reason",
         "eik",
+        "legal_form",
         "settlement",
         "province",
-        "status",
-        "source",
-        "review_reason",
         "submitted_at",
     ]
     list_filter = [
@@ -188,7 +187,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 @admin.register(ClaimRequest)
 class ClaimRequestAdmin(admin.ModelAdmin):
-    list_display = ["organisation", "user", "role", "status", "created_at"]
+    list_display = ["organisation", "user", "role", "message", "status", "created_at"]
     list_filter = ["status"]
     list_select_related = ["organisation", "user"]
     search_fields = ["organisation__name", "user__email"]
@@ -215,7 +214,7 @@ class ClaimRequestAdmin(admin.ModelAdmin):
 
 @admin.register(FamilyMembership)
 class FamilyMembershipAdmin(SimpleHistoryAdmin):
-    list_display = ["organisation", "status", "applied_at", "decided_at"]
+    list_display = ["organisation", "status", "motivation", "applied_at", "decided_at"]
     list_filter = ["status"]
     list_select_related = ["organisation"]
     search_fields = ["organisation__name"]
