@@ -12,8 +12,9 @@ above corrections; then the kind's usual order.
 
 import difflib
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, F, Func, IntegerField, Q, TextField, Value, When
 
 from eregion.text import query_words
 
@@ -58,6 +59,17 @@ def corrections(words: list[str]) -> dict[str, list[str]]:
     return found
 
 
+def search_words():
+    """The words of ``search_key`` as an array, the expression of the GIN index of
+    migration 0005 (PostgreSQL only)."""
+    return Func(
+        Func(F("search_key"), function="btrim"),
+        Value(" "),
+        function="string_to_array",
+        output_field=ArrayField(TextField()),
+    )
+
+
 def kind_rank():
     return Case(
         *[When(kind=k, then=Value(i)) for i, k in enumerate(AdministrativeStructure.KIND_ORDER)],
@@ -84,6 +96,12 @@ class Search:
     def filter(self, qs):
         for word in self.words:
             alternatives = self.fixes.get(word)
+            if alternatives and connection.vendor == "postgresql":
+                # Whole dictionary words: array overlap on an expression GIN index.
+                qs = qs.alias(search_words=search_words()).filter(
+                    search_words__overlap=alternatives
+                )
+                continue
             if alternatives:
                 condition = Q()
                 for alt in alternatives:
