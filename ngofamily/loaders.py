@@ -118,6 +118,22 @@ class _Places:
         return self.area_codes.get(fold(settlement.name), "") if settlement else ""
 
 
+def _merge(org, fields):
+    """Take the register's new values, except where staff changed a field since the last
+    import (a fixed EIK, a cleared review note, a suspension): their edit wins."""
+    last = org.register_data or {}
+    changed = []
+    for key, value in fields.items():
+        current = getattr(org, key)
+        if current == value:
+            continue
+        if key in last and current != last[key]:
+            continue
+        setattr(org, key, value)
+        changed.append(key)
+    return changed
+
+
 def load_community_centres(region_dir: Path):
     """Load the Ministry of Culture's register of community centres (читалища) as unclaimed
     organisations: active ones published, closed and inactive ones kept unlisted. Rows whose
@@ -167,15 +183,19 @@ def load_community_centres(region_dir: Path):
             phones, _rejected = parse_phones(row["phone"], area_code=places.area_code(settlement))
             fields = {
                 "name": _name(row["name"]),
-                "legal_form": Organisation.LegalForm.COMMUNITY_CENTRE,
+                "legal_form": "community_centre",
                 "eik": eik or None,
                 "register_eik": raw[:60],
-                "settlement": settlement,
-                "municipality": settlement.municipality if settlement else municipality,
-                "province": (
-                    settlement.municipality.province
+                "settlement_id": settlement.pk if settlement else None,
+                "municipality_id": (
+                    settlement.municipality_id
                     if settlement
-                    else (municipality.province if municipality else None)
+                    else (municipality.pk if municipality else None)
+                ),
+                "province_id": (
+                    settlement.municipality.province_id
+                    if settlement
+                    else (municipality.province_id if municipality else None)
                 ),
                 "address": " ".join(row["address"].split()).strip(" -")[:255],
                 "phones": phones,
@@ -183,11 +203,7 @@ def load_community_centres(region_dir: Path):
                 "website": _website(row["fax"], row["email"]),
                 "register_url": row["register_url"].strip(),
                 "review_reason": review,
-                "status": (
-                    Organisation.Status.PUBLISHED
-                    if register_status == "active"
-                    else Organisation.Status.SUSPENDED
-                ),
+                "status": "published" if register_status == "active" else "suspended",
                 "status_reason": CLOSED_REASON.get(register_status, ""),
             }
             if register_status == "active":
@@ -207,6 +223,7 @@ def load_community_centres(region_dir: Path):
                     source=Organisation.Source.COMMUNITY_CENTRES,
                     register_number=reg_no,
                     published_at=now if register_status == "active" else None,
+                    register_data=fields,
                     **fields,
                 )
                 org.save()
@@ -214,14 +231,11 @@ def load_community_centres(region_dir: Path):
                     org.fields_of_activity.add(culture)
                 counts["created"] += 1
                 continue
-            changed = [k for k, v in fields.items() if getattr(org, k) != v]
-            if changed:
-                for key in changed:
-                    setattr(org, key, fields[key])
+            changed = _merge(org, fields)
+            if changed or org.register_data != fields:
+                org.register_data = fields
                 org.save()
-                counts["updated"] += 1
-            else:
-                counts["unchanged"] += 1
+            counts["updated" if changed else "unchanged"] += 1
 
     yield (
         f"Community centres: {len(rows)} rows; {counts['published']} active published, "

@@ -201,6 +201,13 @@ class Organisation(models.Model):
     register_eik = models.CharField(
         _("ЕИК/БУЛСТАТ според регистъра"), max_length=60, blank=True, editable=False
     )
+    register_data = models.JSONField(
+        _("данни от последния внос"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("Какво е внесено последно от регистъра: промените на служителите се пазят."),
+    )
     review_reason = models.TextField(
         _("за проверка от служител"),
         blank=True,
@@ -212,7 +219,9 @@ class Organisation(models.Model):
     submitted_at = models.DateTimeField(_("изпратена за одобрение"), null=True, blank=True)
     published_at = models.DateTimeField(_("публикувана"), null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["search_key", "name_latin", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["search_key", "name_latin", "updated_at", "register_data"]
+    )
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from ngofamily.loaders import load_community_centres
 from ngofamily.models import ClaimRequest, Organisation
 
-from .factories import OrganisationFactory
+from .factories import OrganisationFactory, valid_eik
 
 pytestmark = pytest.mark.django_db
 
@@ -171,3 +171,26 @@ def test_a_shared_register_bulstat_also_offers_the_claim(client, user, geo):
     assert reverse("ngofamily:claim", args=[active.slug]) in page
     assert reverse("ngofamily:claim", args=[closed.slug]) not in page
     assert Org.objects.count() == 2
+
+
+def test_staff_fixes_survive_the_next_load(centres):
+    flagged = Organisation.objects.get(register_number="801")  # check digit fails
+    flagged.eik = valid_eik(98765432)  # staff found the right one
+    flagged.review_reason = ""
+    flagged.save()
+    closed = Organisation.objects.filter(status="suspended").first()
+    closed.status = "published"
+    closed.save()
+
+    again = list(load_community_centres(REGION_DIR))
+    flagged.refresh_from_db()
+    closed.refresh_from_db()
+    assert flagged.eik and flagged.review_reason == ""
+    assert closed.status == "published"
+    assert "created 0, updated 0, unchanged 904" in again[0]
+
+
+def test_the_loader_runs_with_load_region_data():
+    from ngofamily.loaders import LOADERS
+
+    assert load_community_centres in LOADERS
