@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -88,7 +89,9 @@ def index(request):
     template = (
         "ngofamily/_results.html" if request.headers.get("HX-Request") else "ngofamily/index.html"
     )
-    return render(request, template, context)
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])  # the same address serves the page or a part
+    return response
 
 
 def export_csv(request):

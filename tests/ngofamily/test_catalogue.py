@@ -98,6 +98,7 @@ def test_htmx_request_gets_the_results_partial(client, orgs):
     page = response.content.decode()
     assert "<html" not in page
     assert "Зелени Родопи" in page
+    assert "HX-Request" in response["Vary"]
 
 
 def test_api_exposes_only_public_data_of_published_organisations(client, orgs, user):
