@@ -46,7 +46,7 @@ def index(request):
             "charter": FamilyCharter.current(),
             "members": members,
             "areas": _areas(),
-            "can_apply": Organisation.objects.owned_by(request.user).published().exists(),
+            "can_apply": _applicable(request.user).exists(),
             "my_members": services.member_organisations_of(request.user),
         },
     )

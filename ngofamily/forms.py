@@ -243,7 +243,7 @@ class OrganisationForm(forms.ModelForm):
         if not eik:
             return None
         existing = Organisation.objects.filter(eik=eik).exclude(pk=self.instance.pk).first()
-        if existing is None:
+        if existing is None and self.instance.pk is None:
             # imported without an EIK because the register's value was shared or doubtful
             existing = (
                 Organisation.objects.unclaimed()

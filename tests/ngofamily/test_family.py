@@ -234,3 +234,12 @@ def test_plan_item_status_choices():
         "done",
         "cancelled",
     }
+
+
+def test_apply_button_only_for_owners_with_an_organisation_that_may_apply(client):
+    owner = UserFactory()
+    MemberFactory(owners=[owner])
+    client.force_login(owner)
+    page = client.get(reverse("family:index")).content.decode()
+    assert reverse("family:apply") not in page
+    assert client.get(reverse("family:apply")).status_code == 403
