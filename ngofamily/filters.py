@@ -49,6 +49,13 @@ class OrganisationFilter(django_filters.FilterSet):
         model = Organisation
         fields = []
 
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        province = (data or {}).get("province")
+        if province:  # offer only the chosen province's municipalities
+            field = self.filters["municipality"]
+            field.queryset = field.queryset.filter(province__code=province)
+
     def filter_q(self, queryset, name, value):
         return queryset.search(value)
 

@@ -167,3 +167,16 @@ def test_organisation_page_and_family_pages_have_a_fixed_query_count(
         assert client.get(reverse("family:index")).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(area.get_absolute_url()).status_code == 200
+
+
+def test_municipality_choices_follow_the_chosen_province(client, orgs):
+    page = client.get(INDEX, {"province": "SML"}).content.decode()
+    assert 'value="SML31"' in page
+    assert 'value="PDV22"' not in page
+
+
+def test_htmx_update_also_refreshes_the_municipality_choices(client, orgs):
+    response = client.get(INDEX, {"province": "PDV"}, headers={"HX-Request": "true"})
+    page = response.content.decode()
+    assert 'id="id_municipality"' in page and 'hx-swap-oob="true"' in page
+    assert 'value="PDV22"' in page and 'value="SML31"' not in page
