@@ -6,8 +6,9 @@ and ``name_key`` (of its name only), both padded with spaces so that "a word sta
 ``w``" is ``LIKE '% w%'``, which PostgreSQL answers from a trigram GIN index. A query word that
 starts no word of the dictionary (``SearchWord``) is replaced by its nearest dictionary words
 (pg_trgm similarity on PostgreSQL, difflib elsewhere): the approach of pg_trgm's documentation,
-"text search integration". Names that match rank above places; exact words above prefixes
-above corrections; then the kind's usual order.
+"text search integration". Corrected words are whole words, matched on PostgreSQL by array
+overlap on a GIN index of the key's words. Names that match rank above places; exact words
+above prefixes above corrections; then the kind's usual order.
 """
 
 import difflib
@@ -25,15 +26,19 @@ MAX_CORRECTIONS = 3
 
 # One branch per query word, with the word as a constant so that the planner can use the
 # indexes: the prefix test is a one-time filter on the pattern index, and only a word that
-# begins no dictionary word pays for the trigram search.
+# begins no dictionary word pays for the nearest-neighbour search on the trigram GiST index.
 _CORRECTION_BRANCH = f"""
-(SELECT %s::text, c.word FROM (
+(SELECT %s::text, c.word, similarity(c.word, %s) FROM (
     SELECT word FROM directory_searchword
     WHERE NOT EXISTS (SELECT 1 FROM directory_searchword WHERE word LIKE %s)
       AND word %% %s
-    ORDER BY similarity(word, %s) DESC, word
+    ORDER BY word <-> %s, word
     LIMIT {MAX_CORRECTIONS}
 ) c)"""
+
+# Corrections much further from the query word than the nearest one are dropped ("plovdv" is
+# Plovdiv, not also Plovka).
+CLOSE_ENOUGH = 0.85
 
 
 def corrections(words: list[str]) -> dict[str, list[str]]:
@@ -43,10 +48,15 @@ def corrections(words: list[str]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     if connection.vendor == "postgresql":
         sql = " UNION ALL ".join([_CORRECTION_BRANCH] * len(words))
-        params = [p for w in words for p in (w, w + "%", w, w)]
+        params = [p for w in words for p in (w, w, w + "%", w, w)]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            for word, correction in cursor.fetchall():
+            rows = cursor.fetchall()
+        best: dict[str, float] = {}
+        for word, _correction, similarity in rows:
+            best[word] = max(best.get(word, 0), similarity)
+        for word, correction, similarity in rows:
+            if similarity >= best[word] * CLOSE_ENOUGH:
                 found.setdefault(word, []).append(correction)
         return found
     # The embedded SQLite database: the dictionary is small enough to scan in Python.
