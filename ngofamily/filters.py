@@ -1,6 +1,7 @@
 """Filters of the public catalogue, shared by the page, the CSV export and the API."""
 
 import django_filters
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Municipality, Province
@@ -55,6 +56,9 @@ class OrganisationFilter(django_filters.FilterSet):
         if province:  # offer only the chosen province's municipalities
             field = self.filters["municipality"]
             field.queryset = field.queryset.filter(province__code=province)
+        if get_language() == "en":  # Latin names of places on the English pages
+            for name in ("province", "municipality"):
+                self.form.fields[name].label_from_instance = lambda place: place.name_latin
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)

@@ -180,3 +180,9 @@ def test_htmx_update_also_refreshes_the_municipality_choices(client, orgs):
     page = response.content.decode()
     assert 'id="id_municipality"' in page and 'hx-swap-oob="true"' in page
     assert 'value="PDV22"' in page and 'value="SML31"' not in page
+
+
+def test_english_filters_name_places_in_latin(client, orgs):
+    page = client.get("/en/ngos/").content.decode()
+    assert ">Smolyan</option>" in page
+    assert ">Смолян</option>" not in page
