@@ -28,7 +28,7 @@ from .models import (
 
 def _areas():
     return WorkArea.objects.select_related("coordinator").prefetch_related(
-        Prefetch("members", queryset=Organisation.objects.only("name", "slug"))
+        Prefetch("members", queryset=Organisation.objects.only("name", "name_latin", "slug"))
     )
 
 
@@ -186,7 +186,7 @@ def plan(request):
                     "width": max(min(width // 5 * 5, 100 - offset // 5 * 5), 5),
                 }
             )
-    area_list = WorkArea.objects.only("name", "slug")
+    area_list = WorkArea.objects.only("name", "name_en", "slug")
     query = request.GET.urlencode()
     return render(
         request,

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -22,6 +23,8 @@ class FamilyCharter(models.Model):
 
     title = models.CharField(_("заглавие"), max_length=200, default="Харта на фамилията НПО")
     text = models.TextField(_("текст (Markdown)"))
+    title_en = models.CharField(_("заглавие на английски"), max_length=200, blank=True)
+    text_en = models.TextField(_("текст на английски (Markdown)"), blank=True)
     updated_at = models.DateTimeField(_("променена"), auto_now=True)
     history = HistoricalRecords()
 
@@ -36,8 +39,13 @@ class FamilyCharter(models.Model):
     def current(cls):
         return cls.objects.order_by("-pk").first()
 
+    @property
+    def display_title(self):
+        return self.title_en if get_language() == "en" and self.title_en else self.title
+
     def text_html(self):
-        return mark_safe(nh3.clean(markdown.markdown(self.text)))
+        text = self.text_en if get_language() == "en" and self.text_en else self.text
+        return mark_safe(nh3.clean(markdown.markdown(text)))
 
 
 class FamilyMembershipQuerySet(models.QuerySet):
@@ -98,6 +106,8 @@ class WorkArea(models.Model):
     name = models.CharField(_("наименование"), max_length=200, unique=True)
     slug = models.SlugField(unique=True, max_length=120)
     description = models.TextField(_("описание"), blank=True)
+    name_en = models.CharField(_("наименование на английски"), max_length=200, blank=True)
+    description_en = models.TextField(_("описание на английски"), blank=True)
     coordinator = models.ForeignKey(
         Organisation,
         on_delete=models.SET_NULL,
@@ -117,7 +127,7 @@ class WorkArea(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self):
-        return self.name
+        return self.display_name
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -126,6 +136,15 @@ class WorkArea(models.Model):
 
     def get_absolute_url(self):
         return reverse("family:area", args=[self.slug])
+
+    @property
+    def display_name(self):
+        return self.name_en if get_language() == "en" and self.name_en else self.name
+
+    @property
+    def display_description(self):
+        english = get_language() == "en" and self.description_en
+        return self.description_en if english else self.description
 
 
 class WorkPlanItemQuerySet(models.QuerySet):

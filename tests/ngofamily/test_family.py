@@ -243,3 +243,11 @@ def test_apply_button_only_for_owners_with_an_organisation_that_may_apply(client
     page = client.get(reverse("family:index")).content.decode()
     assert reverse("family:apply") not in page
     assert client.get(reverse("family:apply")).status_code == 403
+
+
+def test_english_family_pages_show_the_english_areas_and_charter(client):
+    page = client.get("/en/family/").content.decode()
+    assert "Partnerships and networking" in page
+    charter = client.get("/en/family/charter/").content.decode()
+    assert "Charter of the NGO family" in charter
+    assert "Харта на фамилията НПО" in client.get("/family/charter/").content.decode()
