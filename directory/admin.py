@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
@@ -189,9 +190,13 @@ class StructureResource(resources.ModelResource):
             row["slug"] = ""
 
 
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(AdministrativeStructure)
 class AdministrativeStructureAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [StructureResource]
+    formfield_overrides = HTTPS_URLS
     rollback_on_validation_errors = True
     formats = [base_formats.CSV, base_formats.XLSX]
     list_display = (
@@ -271,6 +276,7 @@ class AdministrativeStructureAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 @admin.register(Service)
 class ServiceAdmin(SimpleHistoryAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ("name", "iisda_code", "fee", "deadline")
     search_fields = ("name", "name_latin", "iisda_code")
     readonly_fields = ("name_latin",)

@@ -493,6 +493,8 @@ class WorkingHours(models.Model):
     break_start = models.TimeField(_("почивка от"), null=True, blank=True)
     break_end = models.TimeField(_("почивка до"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("работно време")
         verbose_name_plural = _("работно време")
