@@ -3,6 +3,7 @@ agency, service) and the search box ``q``."""
 
 import django_filters
 from django.db.models import Count
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import AdministrativeStructure, Municipality, Province, Service
@@ -31,8 +32,11 @@ class StructureFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        english = get_language() == "en"
         for name, field in self.form.fields.items():
             field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
+            if english and hasattr(field, "label_from_instance"):
+                field.label_from_instance = lambda obj: obj.name_latin
 
     def filter_q(self, queryset, name, value):
         return self.search.filter(queryset) if self.search else queryset

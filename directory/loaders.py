@@ -24,6 +24,7 @@ from eregion.validators import eik_is_valid, normalise_phone, parse_phones
 
 from .models import (
     AREA_CODES,
+    TYPICAL_HOURS_NOTE,
     AdministrativeStructure,
     Mayoralty,
     Municipality,
@@ -76,7 +77,6 @@ def load_municipality_centres(region_dir: Path):
 OFFICE = [(d, time(9), time(17, 30), None, None) for d in range(5)]
 COURT = [(d, time(9), time(17), None, None) for d in range(5)]
 MAYORALTY = [(d, time(8, 30), time(17), time(12), time(13)) for d in range(5)]
-TYPICAL_HOURS_NOTE = "Обичайно работно време за този вид структура; уточнете по телефона."
 
 
 def _phones(text: str, area_code: str) -> tuple[list[str], list[str]]:

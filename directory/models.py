@@ -12,6 +12,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -155,6 +156,18 @@ class Settlement(LatinName):
 
 
 # --- Administrative structures ---------------------------------------------------------------
+
+
+# Texts the loaders write into records, translated when shown on English pages.
+TYPICAL_HOURS_NOTE = gettext_noop(
+    "Обичайно работно време за този вид структура; уточнете по телефона."
+)
+HEAD_TITLES = [
+    gettext_noop("Кмет"),
+    gettext_noop("Областен управител"),
+    gettext_noop("Кмет на кметство"),
+    gettext_noop("Председател"),
+]
 
 
 def _split_list(value: str) -> list[str]:
@@ -399,6 +412,16 @@ class AdministrativeStructure(LatinName):
     @property
     def email_list(self) -> list[str]:
         return _split_list(self.emails)
+
+    @property
+    def hours_note_display(self) -> str:
+        return (
+            gettext(self.hours_note) if self.hours_note == TYPICAL_HOURS_NOTE else self.hours_note
+        )
+
+    @property
+    def head_title_display(self) -> str:
+        return gettext(self.head_title) if self.head_title in HEAD_TITLES else self.head_title
 
     @property
     def coordinates(self) -> tuple[float, float] | None:
