@@ -31,6 +31,7 @@ from .models import (
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
 LOGO_MAX_SIDE = 1024
+LOGO_MAX_PIXELS = 6000 * 6000
 
 
 def reencode_logo(upload):
@@ -45,6 +46,12 @@ def reencode_logo(upload):
         upload.seek(0)
         image = Image.open(upload)
         image_format = image.format
+        if image.width * image.height > LOGO_MAX_PIXELS:  # a small file can unpack huge
+            raise ValidationError(
+                _("Логото е %(w)d×%(h)d пиксела; допустимо е до 6000×6000.")
+                % {"w": image.width, "h": image.height},
+                code="logo_pixels",
+            )
         image.verify()
         upload.seek(0)
         image = Image.open(upload)

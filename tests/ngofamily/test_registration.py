@@ -205,3 +205,14 @@ def test_english_organisation_page_uses_latin_names(client, geo):
     page = client.get(f"/en{org.get_absolute_url()}").content.decode()
     assert '<h1 class="mb-1">Sdruzhenie „Zeleni Rodopi“</h1>' in page
     assert "Smolyan province" in page
+
+
+def test_a_logo_that_unpacks_to_a_huge_image_is_rejected():
+    from django.core.exceptions import ValidationError
+
+    from ngofamily.forms import reencode_logo
+
+    bomb = SimpleUploadedFile("bomb.png", image_bytes("PNG", (8000, 8000)), "image/png")
+    assert bomb.size < 2 * 1024 * 1024
+    with pytest.raises(ValidationError, match="пиксела"):
+        reencode_logo(bomb)
