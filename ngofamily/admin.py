@@ -31,10 +31,7 @@ def _ask(modeladmin, request, queryset, form_class, title, action, apply):
             text = next(iter(form.cleaned_data.values()))
             done = sum(1 for obj in queryset if apply(obj, text))
             modeladmin.message_user(
-                request,
-                ngettext("%(count)d record changed.", "%(count)d records changed.", done)
-                % {"count": done},
-                messages.SUCCESS,
+                request, _("Променени записи: %(count)d.") % {"count": done}, messages.SUCCESS
             )
             return None
     else:
