@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -66,7 +67,12 @@ def verify(request, token):
         user.save(update_fields=["email_verified"])
     messages.success(request, _("Имейлът ви е потвърден."))
     if request.user.is_authenticated and request.user.pk == user.pk:
-        return redirect(request.GET.get("next") or "account-profile")
+        next_url = request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            next_url = reverse("account-profile")  # never send people off the portal
+        return redirect(next_url)
     return redirect(f"{reverse(settings.LOGIN_URL)}?next={reverse('account-profile')}")
 
 

@@ -66,6 +66,23 @@ def test_a_tampered_verification_link_is_rejected(client):
     assert not user.email_verified
 
 
+@pytest.mark.parametrize(
+    ("next_url", "lands_on"),
+    [
+        ("/ngos/register/", "/ngos/register/"),
+        ("https://evil.example/phish", "/accounts/profile/"),
+        ("//evil.example/phish", "/accounts/profile/"),
+    ],
+)
+def test_the_verification_link_only_forwards_within_the_portal(client, next_url, lands_on):
+    user = User.objects.create_user("x@example.org", "pw-long-enough-1")
+    client.force_login(user)
+    url = reverse("account-verify", args=[verification_token(user)])
+    response = client.get(url, {"next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] == lands_on
+
+
 def test_an_unverified_user_cannot_register_an_organisation(client):
     user = User.objects.create_user("x@example.org", "pw-long-enough-1")
     client.force_login(user)

@@ -4,8 +4,6 @@ not need the whole EKATTE import (the loader tests use the ``region`` fixture)."
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
-from django.utils import translation
 
 from directory.models import Municipality, Province, Settlement
 
@@ -53,46 +51,3 @@ def geo(db):
     }
     return {"sml": sml, "pdv": pdv, **places}
 
-
-@pytest.fixture(autouse=True)
-def _default_language():
-    """A request under /en/ leaves English active in the thread, and ``reverse`` would then
-    build /en/ addresses in the next test: start and end every test in the default language."""
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
-
-
-@pytest.fixture(autouse=True)
-def _seeded_taxonomies(request):
-    """The data migration's seeds (fields, target groups, charter, areas) are wiped by any
-    transactional test that ran earlier in the session: put them back when missing."""
-    if "django_db" not in {m.name for m in request.node.iter_markers()}:
-        return
-    request.getfixturevalue("db")
-    import importlib
-
-    from django.apps import apps
-    from django.db import connection
-
-    from ngofamily.models import FieldOfActivity
-
-    if FieldOfActivity.objects.exists():
-        return
-    seeds = [
-        importlib.import_module("ngofamily.migrations.0002_seed_taxonomies_charter_and_areas").seed,
-        importlib.import_module(
-            "ngofamily.migrations.0004_work_area_and_charter_in_english"
-        ).seed_english,
-    ]
-
-    class Editor:
-        def __init__(self):
-            self.connection = connection
-
-        def execute(self, sql):
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
-
-    for seed in seeds:
-        seed(apps, Editor())
