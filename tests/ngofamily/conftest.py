@@ -50,4 +50,3 @@ def geo(db):
         ),
     }
     return {"sml": sml, "pdv": pdv, **places}
-
