@@ -200,12 +200,24 @@ def parse_phones(text: str, area_code: str = "") -> tuple[list[str], list[str]]:
     rejected: list[str] = []
     for part in re.split(r"[;,]|\s{2,}|\bи\b", text or ""):
         for candidate in _PHONE_CANDIDATE.findall(part):
-            candidate = candidate.strip()
-            try:
-                number = normalise_phone(candidate, area_code=area_code)
-            except ValidationError:
-                rejected.append(candidate)
+            found = _read_numbers(candidate.strip(), area_code)
+            if found is None:
+                rejected.append(candidate.strip())
                 continue
-            if number not in numbers:
-                numbers.append(number)
+            numbers.extend(n for n in found if n not in numbers)
     return numbers, rejected
+
+
+def _read_numbers(candidate: str, area_code: str) -> list[str] | None:
+    """One number, or several written one after another ("0337/ 6 21 80 0337/ 6 20 34")."""
+    try:
+        return [normalise_phone(candidate, area_code=area_code)]
+    except ValidationError:
+        pass
+    pieces = re.split(r"\s+(?=(?:0|\+359))", candidate)
+    if len(pieces) < 2:
+        return None
+    try:
+        return [normalise_phone(piece, area_code=area_code) for piece in pieces]
+    except ValidationError:
+        return None

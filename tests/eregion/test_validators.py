@@ -108,3 +108,13 @@ def test_parse_phones_reads_messy_register_fields():
     numbers, rejected = parse_phones("ЦАО: 04134/2266; МДТ: 04134/2418 ; 0882568048; тел. 12")
     assert numbers == ["+35941342266", "+35941342418", "+359882568048"]
     assert rejected == []
+
+
+def test_parse_phones_splits_numbers_written_one_after_another():
+    numbers, rejected = parse_phones("0337/ 6 21 80 0337/ 6 20 34")
+    assert numbers == ["+35933762180", "+35933762034"]
+    assert rejected == []
+
+
+def test_parse_phones_reports_what_is_not_a_number():
+    assert parse_phones("03581") == ([], ["03581"])
