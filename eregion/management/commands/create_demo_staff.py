@@ -32,6 +32,6 @@ class Command(BaseCommand):
             user.save(update_fields=["password"])
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo staff login: {DEMO_EMAIL} / {password}  (admin: http://127.0.0.1:8000/admin/)"
+                f"Demo staff login: {DEMO_EMAIL} / {password}  (sign in at /admin/)"
             )
         )
