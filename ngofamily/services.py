@@ -188,27 +188,25 @@ def apply_to_family(organisation, user, motivation):
     )
 
 
-@transaction.atomic
 def approve_membership(membership, note=""):
-    if membership.status != FamilyMembership.Status.APPLIED:
-        return False
-    membership.status = FamilyMembership.Status.APPROVED
-    membership.note = note
-    membership.decided_at = timezone.now()
-    membership.save()
-    _notify_owners(membership.organisation, "ngofamily/email/membership_approved", note=note)
-    return True
+    return _decide_membership(membership, FamilyMembership.Status.APPROVED, note)
+
+
+def decline_membership(membership, note=""):
+    return _decide_membership(membership, FamilyMembership.Status.DECLINED, note)
 
 
 @transaction.atomic
-def decline_membership(membership, note=""):
+def _decide_membership(membership, status, note):
+    """Staff's answer to an application; the owners are told either way. False if already
+    decided."""
     if membership.status != FamilyMembership.Status.APPLIED:
         return False
-    membership.status = FamilyMembership.Status.DECLINED
+    membership.status = status
     membership.note = note
     membership.decided_at = timezone.now()
     membership.save()
-    _notify_owners(membership.organisation, "ngofamily/email/membership_declined", note=note)
+    _notify_owners(membership.organisation, f"ngofamily/email/membership_{status}", note=note)
     return True
 
 
