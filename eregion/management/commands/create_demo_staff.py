@@ -31,7 +31,5 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save(update_fields=["password"])
         self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo staff login: {DEMO_EMAIL} / {password}  (sign in at /admin/)"
-            )
+            self.style.SUCCESS(f"Demo staff login: {DEMO_EMAIL} / {password}  (sign in at /admin/)")
         )
