@@ -14,13 +14,12 @@ from datetime import time
 from decimal import Decimal
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from eregion.text import transliterate
-from eregion.validators import eik_is_valid, normalise_phone, parse_phones
+from eregion.validators import eik_is_valid, parse_phones
 
 from .models import (
     AREA_CODES,
@@ -77,28 +76,6 @@ def load_municipality_centres(region_dir: Path):
 OFFICE = [(d, time(9), time(17, 30), None, None) for d in range(5)]
 COURT = [(d, time(9), time(17), None, None) for d in range(5)]
 MAYORALTY = [(d, time(8, 30), time(17), time(12), time(13)) for d in range(5)]
-
-
-def _phones(text: str, area_code: str) -> tuple[list[str], list[str]]:
-    """``parse_phones`` plus one register habit it leaves out: "03052/ 22-55/ 22-11", an area
-    code followed by several local numbers."""
-    numbers, rejected = parse_phones(text, area_code=area_code)
-    still = []
-    for fragment in rejected:
-        head, *rest = [p.strip() for p in fragment.split("/")]
-        found = []
-        if head.startswith("0") and head.isdigit() and rest:
-            for local in rest:
-                try:
-                    found.append(normalise_phone(local, area_code=head))
-                except ValidationError:
-                    found = []
-                    break
-        if found:
-            numbers.extend(n for n in found if n not in numbers)
-        else:
-            still.append(fragment)
-    return numbers, still
 
 
 def _quotes(name: str) -> str:
@@ -318,7 +295,7 @@ def load_public_bodies(region_dir: Path):
                 website = f"https://{centre['institutional_email_domain']}"
         elif kind == Kind.DISTRICT_ADMINISTRATION:
             name = "Район „{}“".format(row["name"].split("-", 1)[1].strip())
-        numbers, rejected = _phones(phone, area_code)
+        numbers, rejected = parse_phones(phone, area_code=area_code)
         emails = [e for e in re.split(r"[\s,;]+", email) if "@" in e]
         eik = row["eik"] if eik_is_valid(row["eik"]) else ""
         if row["eik"] and not eik:
@@ -378,7 +355,7 @@ def load_courts(region_dir: Path):
         if province is None:
             continue
         area = settlement.municipality.code if settlement else ""
-        numbers, rejected = _phones(row["phone"], AREA_CODES().get(area, ""))
+        numbers, rejected = parse_phones(row["phone"], area_code=AREA_CODES().get(area, ""))
         name = row["name"].replace(" Съд ", " съд ")
         values = {
             "name": name,

@@ -102,13 +102,34 @@ def _nonfixed_ranges() -> list[tuple[re.Pattern, int]]:
 
 
 @cache
+def _geocode_prefixes() -> list[dict]:
+    """The region's fixed-line prefixes (libphonenumber's geocoding data), read once."""
+    with open(REGION_DATA / "phone_geocode_prefixes_south.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@cache
 def _area_codes() -> list[str]:
     """National significant area codes (without the trunk 0), longest first."""
-    codes = {"2"}  # Sofia
-    with open(REGION_DATA / "phone_geocode_prefixes_south.csv", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            codes.add(row["ndc_4max"].removeprefix("0"))
+    codes = {"2"} | {row["ndc_4max"].removeprefix("0") for row in _geocode_prefixes()}  # 2: Sofia
     return sorted(codes, key=len, reverse=True)
+
+
+@cache
+def _area_codes_by_place() -> dict[str, str]:
+    from .text import fold
+
+    codes: dict[str, str] = {}
+    for row in _geocode_prefixes():
+        codes.setdefault(fold(row["place_bg"]), row["ndc_4max"])
+    return codes
+
+
+def area_code_of(place_name: str) -> str:
+    """The area code (``"0301"``) of a settlement of the region by its name, or ``""``."""
+    from .text import fold
+
+    return _area_codes_by_place().get(fold(place_name), "") if place_name else ""
 
 
 def _nonfixed_length(nsn: str) -> int | None:
@@ -209,15 +230,19 @@ def parse_phones(text: str, area_code: str = "") -> tuple[list[str], list[str]]:
 
 
 def _read_numbers(candidate: str, area_code: str) -> list[str] | None:
-    """One number, or several written one after another ("0337/ 6 21 80 0337/ 6 20 34")."""
-    try:
-        return [normalise_phone(candidate, area_code=area_code)]
-    except ValidationError:
-        pass
-    pieces = re.split(r"\s+(?=(?:0|\+359))", candidate)
-    if len(pieces) < 2:
-        return None
-    try:
-        return [normalise_phone(piece, area_code=area_code) for piece in pieces]
-    except ValidationError:
-        return None
+    """One number, or several written together as registers do: one after another
+    ("0337/ 6 21 80 0337/ 6 20 34"), or an area code and its local numbers ("03052/ 22-55/ 22-11").
+    """
+    readings = [([candidate], area_code)]
+    head, *local_numbers = [p.strip() for p in candidate.split("/")]
+    if head.startswith("0") and head.isdigit() and local_numbers:
+        readings.append((local_numbers, head))
+    one_after_another = re.split(r"\s+(?=(?:0|\+359))", candidate)
+    if len(one_after_another) > 1:
+        readings.append((one_after_another, area_code))
+    for pieces, code in readings:
+        try:
+            return [normalise_phone(piece, area_code=code) for piece in pieces]
+        except ValidationError:
+            continue
+    return None

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from directory.models import Municipality, Settlement
 from eregion.text import fold
-from eregion.validators import parse_phones, validate_eik
+from eregion.validators import area_code_of, parse_phones, validate_eik
 
 from .models import FieldOfActivity, Organisation
 
@@ -92,11 +92,6 @@ class _Places:
         for s in Settlement.objects.in_region().select_related("municipality__province"):
             self.by_municipality.setdefault((s.municipality_id, fold(s.name)), []).append(s)
             self.by_province.setdefault((s.municipality.province.code, fold(s.name)), []).append(s)
-        self.area_codes = {}
-        path = Path(__file__).resolve().parent.parent / "data" / "region"
-        with open(path / "phone_geocode_prefixes_south.csv", encoding="utf-8") as f:
-            for row in csv.DictReader(f):
-                self.area_codes.setdefault(fold(row["place_bg"]), row["ndc_4max"])
 
     def find(self, province_code, municipality_name, settlement_text):
         municipality = self.municipalities.get((province_code, fold(municipality_name)))
@@ -113,9 +108,6 @@ class _Places:
             candidates = [c for c in candidates if c.kind == kind] or candidates
         settlement = candidates[0] if len(candidates) == 1 else None
         return settlement, municipality
-
-    def area_code(self, settlement):
-        return self.area_codes.get(fold(settlement.name), "") if settlement else ""
 
 
 def _merge(org, fields):
@@ -180,7 +172,9 @@ def load_community_centres(region_dir: Path):
             if settlement is None:
                 unplaced.append(f"№ {reg_no} {row['settlement']} ({row['obshtina_name']})")
                 review = " ".join(filter(None, [review, "Населеното място не е разпознато."]))
-            phones, _rejected = parse_phones(row["phone"], area_code=places.area_code(settlement))
+            phones, _rejected = parse_phones(
+                row["phone"], area_code=area_code_of(settlement.name if settlement else "")
+            )
             fields = {
                 "name": _name(row["name"]),
                 "legal_form": "community_centre",

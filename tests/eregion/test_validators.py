@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from eregion.validators import (
+    area_code_of,
     eik_is_valid,
     format_phone,
     normalise_phone,
@@ -114,6 +115,17 @@ def test_parse_phones_splits_numbers_written_one_after_another():
     numbers, rejected = parse_phones("0337/ 6 21 80 0337/ 6 20 34")
     assert numbers == ["+35933762180", "+35933762034"]
     assert rejected == []
+
+
+def test_parse_phones_reads_an_area_code_followed_by_local_numbers():
+    numbers, rejected = parse_phones("03052/ 22-55/ 22-11")
+    assert numbers == ["+35930522255", "+35930522211"]
+    assert rejected == []
+
+
+def test_area_code_of_a_settlement_of_the_region():
+    assert area_code_of("Смолян") == "0301"
+    assert area_code_of("Неизвестно") == ""
 
 
 def test_parse_phones_reports_what_is_not_a_number():
