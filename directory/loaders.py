@@ -15,10 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
-from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
-from eregion.text import transliterate
 from eregion.validators import eik_is_valid, parse_phones
 
 from .models import (
@@ -32,6 +30,7 @@ from .models import (
     Service,
     Settlement,
     WorkingHours,
+    unique_slug,
 )
 
 Kind = AdministrativeStructure.Kind
@@ -105,14 +104,6 @@ class StructureWriter:
         self.slugs = set(AdministrativeStructure.objects.values_list("slug", flat=True))
         self.pending: list[tuple[AdministrativeStructure, list, list]] = []
 
-    def _slug(self, structure) -> str:
-        base = slugify(transliterate(structure.name))[:100] or "structure"
-        slug, n = base, 2
-        while slug in self.slugs:
-            slug, n = f"{base}-{n}", n + 1
-        self.slugs.add(slug)
-        return slug
-
     def write(self, source_key: str, values: dict, hours, services=()):
         if any(isinstance(v, AdministrativeStructure) and v.pk is None for v in values.values()):
             self.flush()  # a parent written in this run must have its key first
@@ -132,7 +123,8 @@ class StructureWriter:
             setattr(structure, field, value)
         structure.source_hash = digest
         if created:
-            structure.slug = self._slug(structure)
+            structure.slug = unique_slug(structure.name, self.slugs.__contains__)
+            self.slugs.add(structure.slug)
             structure.fill_derived()
             self.pending.append((structure, hours, list(services)))
             self.existing[source_key] = structure

@@ -174,7 +174,7 @@ def _split_list(value: str) -> list[str]:
     return [part for part in re.split(r"[\s,;]+", value or "") if part]
 
 
-class Service(models.Model):
+class Service(LatinName):
     """An administrative service (услуга) that one or more structures provide, as in IISDA."""
 
     name = models.CharField(_("наименование"), max_length=300, unique=True)
@@ -194,10 +194,6 @@ class Service(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        self.name_latin = transliterate(self.name)
-        super().save(*args, **kwargs)
 
 
 class StructureQuerySet(models.QuerySet):
@@ -362,7 +358,8 @@ class AdministrativeStructure(LatinName):
     def fill_derived(self):
         super().fill_derived()
         if not self.slug:
-            self.slug = unique_slug(self)
+            others = AdministrativeStructure.objects.exclude(pk=self.pk)
+            self.slug = unique_slug(self.name, lambda slug: others.filter(slug=slug).exists())
         self.phones = ", ".join(self.normalised_phones())
         self.emails = ", ".join(_split_list(self.emails))
         places = []
@@ -471,11 +468,11 @@ class AdministrativeStructure(LatinName):
         return {"known": True, "open": False}
 
 
-def unique_slug(structure) -> str:
-    base = slugify(transliterate(structure.name))[:100] or "structure"
+def unique_slug(name: str, is_taken) -> str:
+    """The Latin slug of ``name``, numbered (``-2``, ``-3``…) past those ``is_taken`` says exist."""
+    base = slugify(transliterate(name))[:100] or "structure"
     slug, n = base, 2
-    taken = AdministrativeStructure.objects.exclude(pk=structure.pk)
-    while taken.filter(slug=slug).exists():
+    while is_taken(slug):
         slug, n = f"{base}-{n}", n + 1
     return slug
 
