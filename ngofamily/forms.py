@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 from directory.models import Settlement
+from eregion.search import filter_by_words
 from eregion.text import fold, query_words
 from eregion.validators import format_phone, parse_phones
 
@@ -84,15 +85,10 @@ def settlement_label(settlement):
 
 def find_settlements(query, limit=12):
     """Settlements of the region whose name words start with the query words (either script)."""
-    words = query_words(query)
-    if not words:
+    if not query_words(query):
         return Settlement.objects.none()
     qs = Settlement.objects.in_region().select_related("municipality__province")
-    from django.db.models import Q
-
-    for word in words:
-        qs = qs.filter(Q(search_key__startswith=word) | Q(search_key__contains=f" {word}"))
-    return qs.order_by("name", "ekatte")[:limit]
+    return filter_by_words(qs, query).order_by("name", "ekatte")[:limit]
 
 
 class LinesField(forms.CharField):

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 import ngofamily.models as models_package
-from eregion.text import query_words, search_key, transliterate
+from eregion.search import filter_by_words
+from eregion.text import search_key, transliterate
 from eregion.validators import format_phone, validate_eik
 
 
@@ -83,9 +84,7 @@ class OrganisationQuerySet(models.QuerySet):
 
     def search(self, query):
         """Every query word is a prefix of a word of the search key (Cyrillic or Latin)."""
-        for word in query_words(query):
-            self = self.filter(Q(search_key__startswith=word) | Q(search_key__contains=f" {word}"))
-        return self
+        return filter_by_words(self, query)
 
     def visible_to(self, user):
         """Published ones for everyone; owners also see their own; staff see all."""
