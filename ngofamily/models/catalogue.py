@@ -1,7 +1,5 @@
 """The NGO catalogue: organisations, their taxonomies, moderation, claims and co-editors."""
 
-import markdown
-import nh3
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -14,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 import ngofamily.models as models_package
+from eregion.markup import render_markdown
 from eregion.search import filter_by_words
 from eregion.text import search_key, transliterate
 from eregion.validators import format_phone, validate_eik
@@ -296,14 +295,7 @@ class Organisation(models.Model):
     def description_html(self):
         """The description as safe HTML: Markdown sanitised with nh3, or escaped plain text."""
         if self.description_format == self.DescriptionFormat.MARKDOWN:
-            html = markdown.markdown(self.description, extensions=["sane_lists"])
-            return mark_safe(
-                nh3.clean(
-                    html,
-                    link_rel="nofollow noopener noreferrer",
-                    url_schemes={"http", "https", "mailto"},
-                )
-            )
+            return render_markdown(self.description)
         paragraphs = [p.strip() for p in self.description.split("\n\n") if p.strip()]
         return mark_safe(
             "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)

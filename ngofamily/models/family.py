@@ -1,18 +1,16 @@
 """The NGO family: its charter, membership, areas of joint work and the work plan."""
 
-import markdown
-import nh3
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from eregion.markup import render_markdown
 from eregion.text import transliterate
 
 from .catalogue import Organisation
@@ -45,7 +43,7 @@ class FamilyCharter(models.Model):
 
     def text_html(self):
         text = self.text_en if get_language() == "en" and self.text_en else self.text
-        return mark_safe(nh3.clean(markdown.markdown(text)))
+        return render_markdown(text)
 
 
 class FamilyMembershipQuerySet(models.QuerySet):
