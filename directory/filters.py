@@ -3,8 +3,9 @@ agency, service) and the search box ``q``."""
 
 import django_filters
 from django.db.models import Count
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from eregion.i18n import is_english
 
 from .models import AdministrativeStructure, Municipality, Province, Service
 from .search import Search
@@ -32,7 +33,7 @@ class StructureFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        english = get_language() == "en"
+        english = is_english()
         for name, field in self.form.fields.items():
             field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
             if english and hasattr(field, "label_from_instance"):

@@ -15,9 +15,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from eregion.i18n import is_english
 
 from .filters import StructureFilter, facet_choices, facet_options
 from .forms import InaccuracyReportForm
@@ -38,10 +39,6 @@ def _published():
     return AdministrativeStructure.objects.published()
 
 
-def _english() -> bool:
-    return get_language() == "en"
-
-
 def index(request):
     """The list with facets and search; an htmx request gets only the results part."""
     filterset = StructureFilter(request.GET, queryset=_published())
@@ -58,7 +55,7 @@ def index(request):
         Province.objects.all(),
         Municipality.objects.all(),
         Service.objects.all(),
-        _english(),
+        is_english(),
     )
     now = timezone.now()
     rows = [(s, s.opening_status(now)) for s in page.object_list]
@@ -304,7 +301,7 @@ def map_points(request):
     filterset = StructureFilter(request.GET, queryset=_published())
     if not filterset.is_valid():
         return JsonResponse({"points": []})
-    english = _english()
+    english = is_english()
     points = []
     for s in filterset.qs.select_related("settlement").order_by("name"):
         where = s.coordinates

@@ -1,10 +1,10 @@
 """Filters of the public catalogue, shared by the page, the CSV export and the API."""
 
 import django_filters
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Municipality, Province
+from eregion.i18n import is_english
 
 from .models import FieldOfActivity, Organisation, TargetGroup
 
@@ -56,7 +56,7 @@ class OrganisationFilter(django_filters.FilterSet):
         if province:  # offer only the chosen province's municipalities
             field = self.filters["municipality"]
             field.queryset = field.queryset.filter(province__code=province)
-        if get_language() == "en":  # Latin names of places on the English pages
+        if is_english():  # Latin names of places on the English pages
             for name in ("province", "municipality"):
                 self.form.fields[name].label_from_instance = lambda place: place.name_latin
 

@@ -1,6 +1,6 @@
 from django import template
-from django.utils.translation import get_language
 
+from eregion import i18n as eregion_i18n
 from eregion.validators import format_phone
 
 register = template.Library()
@@ -9,11 +9,7 @@ register = template.Library()
 @register.filter
 def local_name(obj):
     """The Latin name on English pages, the Bulgarian one otherwise."""
-    if obj is None:
-        return ""
-    if get_language() == "en" and getattr(obj, "name_latin", ""):
-        return obj.name_latin
-    return obj.name
+    return eregion_i18n.local_name(obj)
 
 
 @register.filter

@@ -7,11 +7,11 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 import ngofamily.models as models_package
+from eregion.i18n import in_page_language, is_english, local_name
 from eregion.markup import render_markdown
 from eregion.search import filter_by_words
 from eregion.text import search_key, transliterate
@@ -31,9 +31,7 @@ class Taxonomy(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self):
-        if get_language() == "en" and self.name_en:
-            return self.name_en
-        return self.name
+        return in_page_language(self.name, self.name_en)
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -312,30 +310,25 @@ class Organisation(models.Model):
     @property
     def display_name(self):
         """The name in the page's script: Latin on the English pages."""
-        return self.name_latin if get_language() == "en" and self.name_latin else self.name
-
-    @staticmethod
-    def _local(place):
-        return place.name_latin if get_language() == "en" and place.name_latin else place.name
+        return local_name(self)
 
     @property
     def place_display(self):
         """Settlement and province, as the catalogue lists them."""
         parts = []
         if self.settlement_id:
-            english = get_language() == "en"
-            parts.append(self._local(self.settlement) if english else str(self.settlement))
+            parts.append(local_name(self.settlement) if is_english() else str(self.settlement))
         if self.province_id:
-            parts.append(_("обл. %(name)s") % {"name": self._local(self.province)})
+            parts.append(_("обл. %(name)s") % {"name": local_name(self.province)})
         return ", ".join(parts)
 
     @property
     def seat_display(self):
         parts = [self.place_display.split(", ")[0] if self.settlement_id else ""]
         if self.municipality_id:
-            parts.append(_("общ. %(name)s") % {"name": self._local(self.municipality)})
+            parts.append(_("общ. %(name)s") % {"name": local_name(self.municipality)})
         if self.province_id:
-            parts.append(_("обл. %(name)s") % {"name": self._local(self.province)})
+            parts.append(_("обл. %(name)s") % {"name": local_name(self.province)})
         return ", ".join(p for p in parts if p)
 
 

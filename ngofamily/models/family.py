@@ -6,10 +6,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from eregion.i18n import in_page_language
 from eregion.markup import render_markdown
 from eregion.text import transliterate
 
@@ -39,10 +39,10 @@ class FamilyCharter(models.Model):
 
     @property
     def display_title(self):
-        return self.title_en if get_language() == "en" and self.title_en else self.title
+        return in_page_language(self.title, self.title_en)
 
     def text_html(self):
-        text = self.text_en if get_language() == "en" and self.text_en else self.text
+        text = in_page_language(self.text, self.text_en)
         return render_markdown(text)
 
 
@@ -137,12 +137,11 @@ class WorkArea(models.Model):
 
     @property
     def display_name(self):
-        return self.name_en if get_language() == "en" and self.name_en else self.name
+        return in_page_language(self.name, self.name_en)
 
     @property
     def display_description(self):
-        english = get_language() == "en" and self.description_en
-        return self.description_en if english else self.description
+        return in_page_language(self.description, self.description_en)
 
 
 class WorkPlanItemQuerySet(models.QuerySet):

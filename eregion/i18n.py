@@ -1,0 +1,21 @@
+"""What a page shows in its own language: Latin names and English texts on the /en/ pages."""
+
+from django.utils.translation import get_language
+
+
+def is_english() -> bool:
+    """Whether the page being rendered is an English one."""
+    return get_language() == "en"
+
+
+def local_name(obj) -> str:
+    """``obj.name_latin`` on English pages (when there is one), ``obj.name`` otherwise."""
+    if obj is None:
+        return ""
+    latin = getattr(obj, "name_latin", "")
+    return latin if latin and is_english() else obj.name
+
+
+def in_page_language(bulgarian: str, english: str) -> str:
+    """The English text on English pages when staff wrote one, else the Bulgarian."""
+    return english if english and is_english() else bulgarian
