@@ -7,6 +7,7 @@ Celery tasks in-process and caches in local memory, so ``make run`` needs no ser
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -174,6 +175,22 @@ CELERY_TASK_ROUTES = {"publications.tasks.*": {"queue": "pdf"}}
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "eregion.tasks.relay_outbox", "schedule": 60.0},
 }
+
+# --- Publications (PDF builds) ---
+# The portal's public address, printed as QR codes and links in the PDFs.
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+# A running build whose worker gave no sign of life for this long is failed and retried.
+PUBLICATIONS_HEARTBEAT_SECONDS = 15
+PUBLICATIONS_STUCK_SECONDS = env.int("PUBLICATIONS_STUCK_SECONDS", default=120)
+CELERY_BEAT_SCHEDULE["publications-recover-stuck"] = {
+    "task": "publications.tasks.recover_stuck_builds",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["publications-nightly-rebuild"] = {
+    "task": "publications.tasks.rebuild_changed_publications",
+    "schedule": crontab(hour=3, minute=30),
+}
+# --- end of publications ---
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
