@@ -134,6 +134,7 @@ def test_the_english_library_shows_english_titles(editions, client):
     assert "Citizens&#x27; directory — Plovdiv Province" in html
     detail = client.get("/en/publications/narachnik-formi-za-uchastie/").content.decode()
     assert "Forms of civil-society participation in governance" in detail
+    assert "Build history" in detail and "Print run" in detail
 
 
 def test_a_hidden_edition_has_no_public_page(editions, client):
