@@ -37,6 +37,7 @@ SLUGS = [
 
 def one(slug: str, repeat: int, variant: str) -> dict:
     """In the child: time the build and WeasyPrint alone for one directory."""
+    import gc
     import resource
 
     import django
@@ -54,6 +55,7 @@ def one(slug: str, repeat: int, variant: str) -> dict:
     pages = None
     for _ in range(repeat):
         publication.builds.all().delete()  # no reuse: a real render each time
+        gc.collect()
         started = time.perf_counter()
         build = services.request_build(publication, variant, enqueue=False)
         build = services.run_build(build.pk)
@@ -62,10 +64,12 @@ def one(slug: str, repeat: int, variant: str) -> dict:
         pages = build.pages
 
         html = render.html_for(publication, variant, collect(publication))
+        gc.collect()
         started = time.perf_counter()
         document = render.layout(html, variant)
         render.write(document, variant)
         alone.append(time.perf_counter() - started)
+        del document, html
     return {
         "slug": slug,
         "title": publication.title,
