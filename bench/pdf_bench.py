@@ -43,7 +43,7 @@ def one(slug: str, repeat: int, variant: str) -> dict:
     import django
 
     django.setup()
-    from publications import render, services
+    from publications import generators, render, services
     from publications.generators import collect
     from publications.models import Build, Publication
 
@@ -55,6 +55,7 @@ def one(slug: str, repeat: int, variant: str) -> dict:
     pages = None
     for _ in range(repeat):
         publication.builds.all().delete()  # no reuse: a real render each time
+        generators._qr_data_uri.cache_clear()  # nor QR codes a worker kept from an earlier build
         gc.collect()
         started = time.perf_counter()
         build = services.request_build(publication, variant, enqueue=False)
