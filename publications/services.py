@@ -238,6 +238,18 @@ def fail(build: Build, exc: BaseException) -> None:
 # --- recovering and rebuilding -------------------------------------------------------------
 
 
+MAX_RETRIES = 2
+
+
+def retries_before(build: Build) -> int:
+    """How many stuck attempts of the same request came before ``build``."""
+    count, current = 0, build
+    while current.retry_of_id and count <= MAX_RETRIES:
+        current = Build.objects.only("retry_of_id").get(pk=current.retry_of_id)
+        count += 1
+    return count
+
+
 def recover_stuck_builds(older_than_seconds: int | None = None) -> list[Build]:
     """Fail running builds with no sign of life for a while and queue a new attempt of each;
     re-send queued builds that no worker has taken (the broker was down). Returns the retries."""
@@ -262,6 +274,10 @@ def recover_stuck_builds(older_than_seconds: int | None = None) -> list[Build]:
                 f"[{stage}] The worker stopped giving signs of life "
                 f"(last at {build.heartbeat_at:%Y-%m-%d %H:%M:%S %Z}); a new attempt was queued."
             )
+            if retries_before(build) >= MAX_RETRIES:  # it kills its workers: stop here
+                build.error = build.error.replace("a new attempt was queued", "given up")
+                build.save(update_fields=["status", "finished_at", "error"])
+                continue
             build.save(update_fields=["status", "finished_at", "error"])
             retry = Build.objects.create(
                 publication=build.publication,
@@ -271,7 +287,11 @@ def recover_stuck_builds(older_than_seconds: int | None = None) -> list[Build]:
             )
             transaction.on_commit(lambda pk=retry.pk: enqueue_build(pk))
             retries.append(retry)
-    forgotten = Build.objects.filter(status=Status.QUEUED, requested_at__lt=cutoff)
+    # A queued build waits behind the renders before it; only one that has waited much longer
+    # than a render takes is taken for lost by the broker (a repeat is harmless, but noisy).
+    forgotten = Build.objects.filter(
+        status=Status.QUEUED, requested_at__lt=timezone.now() - timedelta(seconds=5 * seconds)
+    )
     for build_id in forgotten.values_list("pk", flat=True):
         enqueue_build(build_id)
     return retries

@@ -74,3 +74,27 @@ def test_a_stuck_build_is_failed_and_retried_by_the_sweeper(db):
     assert Build.objects.get(pk=stuck.pk).status == Build.Status.FAILED
     assert Build.objects.get(pk=alive.pk).status == Build.Status.RUNNING
     assert retries[0].status == Build.Status.QUEUED
+
+
+def test_a_build_that_keeps_killing_its_worker_is_given_up_after_two_retries(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .conftest import ensure_editions
+
+    ensure_editions()
+    publication = Publication.objects.get(slug="broshura")
+    long_ago = timezone.now() - timedelta(minutes=10)
+    build = Build.objects.create(
+        publication=publication, variant="screen", status="failed", error="x"
+    )
+    for _ in range(2):
+        build = Build.objects.create(
+            publication=publication, variant="screen", status="failed", retry_of=build
+        )
+    Build.objects.filter(pk=build.pk).update(status="running", heartbeat_at=long_ago)
+    assert services.recover_stuck_builds() == []
+    build.refresh_from_db()
+    assert build.status == Build.Status.FAILED and "given up" in build.error
+    assert not publication.builds.active().exists()
