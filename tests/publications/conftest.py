@@ -29,13 +29,23 @@ def ensure_editions() -> None:
 def module_region(django_db_setup, django_db_blocker):
     """The shared real region and the seeded editions; what the module builds (committed, so
     that its tests can share one render) is deleted at its end."""
+    from django.db import connection
+
+    # pytest-django makes the test database only when a collected test asks for one: a module
+    # whose tests do not (mark them django_db) would otherwise write to the real database.
+    assert connection.settings_dict["NAME"].startswith("test_"), "not on the test database"
     with django_db_blocker.unblock():
         ensure_editions()
     yield
     with django_db_blocker.unblock():
+        from django.db import connection
+
         from publications.models import Build
 
-        Build.objects.all().delete()
+        # After the run's last module pytest-django may already have dropped the test database
+        # and pointed the connection back at the real one: touch nothing there.
+        if connection.settings_dict["NAME"].startswith("test_"):
+            Build.objects.all().delete()
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from publications.models import Build, Publication
 
 from .conftest import file_path, flat, pdf_tool, pdftotext
 
-pytestmark = pytest.mark.usefixtures("media_here")
+pytestmark = [pytest.mark.usefixtures("media_here"), pytest.mark.django_db]
 
 
 @pytest.fixture

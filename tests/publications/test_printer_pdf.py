@@ -7,6 +7,8 @@ import pytest
 
 from .conftest import build_once, file_path, pdf_tool
 
+pytestmark = pytest.mark.django_db
+
 BLEED = 3 / 25.4 * 72  # 3 mm in PDF points
 
 
