@@ -271,11 +271,13 @@ def recover_stuck_builds(older_than_seconds: int | None = None) -> list[Build]:
             build.status = Status.FAILED
             build.finished_at = timezone.now()
             build.error = (
-                f"[{stage}] The worker stopped giving signs of life "
-                f"(last at {build.heartbeat_at:%Y-%m-%d %H:%M:%S %Z}); a new attempt was queued."
+                f"[{stage}] Работникът спря да дава признаци на живот (последно в "
+                f"{timezone.localtime(build.heartbeat_at):%d.%m.%Y %H:%M:%S}); пуснат е нов опит."
             )
             if retries_before(build) >= MAX_RETRIES:  # it kills its workers: stop here
-                build.error = build.error.replace("a new attempt was queued", "given up")
+                build.error = build.error.replace(
+                    "пуснат е нов опит", f"отказано след {MAX_RETRIES + 1} опита"
+                )
                 build.save(update_fields=["status", "finished_at", "error"])
                 continue
             build.save(update_fields=["status", "finished_at", "error"])

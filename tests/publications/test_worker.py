@@ -34,7 +34,7 @@ def test_a_worker_killed_mid_render_leaves_a_build_another_worker_completes(
     assert [r.retry_of_id for r in retries] == [build.pk]
     build.refresh_from_db()
     assert build.status == Build.Status.FAILED
-    assert "signs of life" in build.error and build.finished_at
+    assert "признаци на живот" in build.error and build.finished_at
 
     worker_factory()
     retry = wait_for(
@@ -96,5 +96,5 @@ def test_a_build_that_keeps_killing_its_worker_is_given_up_after_two_retries(db)
     Build.objects.filter(pk=build.pk).update(status="running", heartbeat_at=long_ago)
     assert services.recover_stuck_builds() == []
     build.refresh_from_db()
-    assert build.status == Build.Status.FAILED and "given up" in build.error
+    assert build.status == Build.Status.FAILED and "отказано след 3 опита" in build.error
     assert not publication.builds.active().exists()
