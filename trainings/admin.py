@@ -119,13 +119,13 @@ class CertificateAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Изготви PDF отново"))
     def render_again(self, request, queryset):
-        from .tasks import render_certificate
+        from .tasks import enqueue_certificate
 
         base_url = request.build_absolute_uri("/")
         ids = list(queryset.values_list("pk", flat=True))
         queryset.update(status=Certificate.Status.PENDING)
         for pk in ids:
-            render_certificate.delay_on_commit(pk, base_url)
+            enqueue_certificate(pk, base_url)
         self.message_user(
             request,
             ngettext(

@@ -149,7 +149,7 @@ def complete(session, *, base_url=""):
 
     Safe to repeat: attendees who already have a certificate get no second one.
     """
-    from .tasks import render_certificate
+    from .tasks import enqueue_certificate
 
     with transaction.atomic():
         session = _lock(session)
@@ -168,7 +168,7 @@ def complete(session, *, base_url=""):
                 )
             )
         for certificate in new:
-            render_certificate.delay_on_commit(certificate.pk, base_url)
+            enqueue_certificate(certificate.pk, base_url)
         return new
 
 

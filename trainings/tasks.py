@@ -25,18 +25,27 @@ def _static_roots():
     return roots
 
 
-def static_only_fetcher(url, *args, **kwargs):
-    """WeasyPrint's URL fetcher, allowed to read our own static files and nothing else."""
-    from weasyprint.urls import default_url_fetcher
-
+def check_fetchable(url):
+    """Refuse every URL but ``data:`` and our own static files (no network, no other files)."""
     parsed = urlparse(url)
     if parsed.scheme == "data":
-        return default_url_fetcher(url, *args, **kwargs)
+        return url
     if parsed.scheme == "file":
         path = Path(unquote(parsed.path)).resolve()
         if any(path.is_relative_to(root) for root in _static_roots()):
-            return default_url_fetcher(url, *args, **kwargs)
+            return url
     raise ValueError(f"refused to fetch {url!r}: only the portal's static files may be used")
+
+
+def static_only_fetcher():
+    """WeasyPrint's URL fetcher (70+: a ``URLFetcher`` subclass) limited by ``check_fetchable``."""
+    from weasyprint.urls import URLFetcher
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            return super().fetch(check_fetchable(url), headers)
+
+    return StaticOnlyFetcher(allowed_protocols=["file", "data"], fail_on_errors=False)
 
 
 def static_file_url(name):
@@ -69,12 +78,18 @@ def render_pdf(certificate, verify_url):
             "logo_url": static_file_url("img/favicon.svg"),
         },
     )
-    return HTML(string=html, url_fetcher=static_only_fetcher, base_url="file:///").write_pdf()
+    return HTML(string=html, url_fetcher=static_only_fetcher(), base_url="file:///").write_pdf()
+
+
+def enqueue_certificate(certificate_id, base_url=""):
+    """Render a certificate on the ``pdf`` queue once the current transaction commits."""
+    transaction.on_commit(
+        lambda: render_certificate.apply_async((certificate_id, base_url), queue="pdf")
+    )
 
 
 @shared_task(
     bind=True,
-    queue="pdf",
     autoretry_for=(OSError,),
     retry_backoff=30,
     max_retries=5,
