@@ -296,6 +296,14 @@ class Enrolment(models.Model):
     def is_active(self):
         return self.status != self.Status.CANCELLED
 
+    @property
+    def can_give_feedback(self):
+        """Participants rate a session they attended, once it has taken place."""
+        return self.attended and (
+            self.session.status == Session.Status.COMPLETED
+            or self.session.starts_at <= timezone.now()
+        )
+
     def calendar_url(self):
         return reverse("trainings:enrolment-ical", args=[self.token])
 

@@ -234,7 +234,7 @@ def certificate_pdf(request, code):
 @login_required
 def feedback(request, pk):
     enrolment = _own_enrolment(request, pk)
-    if not enrolment.attended:
+    if not enrolment.can_give_feedback:
         raise PermissionDenied
     if Feedback.objects.filter(enrolment=enrolment).exists():
         messages.info(request, _("Вече оценихте това обучение. Благодарим!"))

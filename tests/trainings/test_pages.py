@@ -136,7 +136,8 @@ def test_the_enrolment_form_offers_only_the_users_published_organisations(client
 
 
 def test_participants_rate_a_session_they_attended(client, staff_user):
-    enrolment = EnrolmentFactory(attended=True)
+    held = SessionFactory(starts_at=timezone.now() - timedelta(days=1), status="completed")
+    enrolment = EnrolmentFactory(attended=True, session=held)
     url = reverse("trainings:feedback", args=[enrolment.pk])
     client.force_login(enrolment.user)
     assert client.get(url).status_code == 200
@@ -146,7 +147,7 @@ def test_participants_rate_a_session_they_attended(client, staff_user):
     assert response.status_code == 302
     assert Feedback.objects.get(enrolment=enrolment).trainer == 4
     # a rating outside 1–5 is refused
-    other = EnrolmentFactory(attended=True)
+    other = EnrolmentFactory(attended=True, session=held)
     client.force_login(other.user)
     response = client.post(
         reverse("trainings:feedback", args=[other.pk]),
@@ -159,10 +160,14 @@ def test_participants_rate_a_session_they_attended(client, staff_user):
     assert "5,00" in page or "5.00" in page
 
 
-def test_only_attendees_rate(client):
-    enrolment = EnrolmentFactory(attended=False)
+def test_only_attendees_rate_and_only_after_the_session(client):
+    held = SessionFactory(starts_at=timezone.now() - timedelta(days=1), status="completed")
+    enrolment = EnrolmentFactory(attended=False, session=held)
     client.force_login(enrolment.user)
     assert client.get(reverse("trainings:feedback", args=[enrolment.pk])).status_code == 403
+    early = EnrolmentFactory(attended=True)  # marked, but the session is next week
+    client.force_login(early.user)
+    assert client.get(reverse("trainings:feedback", args=[early.pk])).status_code == 403
     client.force_login(UserFactory())
     assert client.get(reverse("trainings:feedback", args=[enrolment.pk])).status_code == 404
 
