@@ -109,6 +109,7 @@ def test_english_pages_show_english_course_titles(client):
     SessionFactory(course=Course.objects.get(slug="partnerstva-i-rabota-v-mrezha"))
     page = client.get("/en/trainings/").content.decode()
     assert "Partnerships and networking" in page
+    assert "Upcoming" in page and "NGO representatives" in page
 
 
 def test_the_ical_feed_lists_sessions_and_not_cancelled_ones(client):
