@@ -3,6 +3,7 @@ completing a session (certificates), and links to the roll call and the particip
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,7 @@ class SessionAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     raw_id_fields = ["settlement"]
     inlines = [EnrolmentInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["send_reminder", "cancel_sessions", "complete_sessions", "fill_from_waiting_list"]
 
     def get_queryset(self, request):

@@ -178,3 +178,17 @@ def test_an_unknown_certificate_code_is_a_clear_not_found(client):
     assert response.status_code == 404
     assert "Сертификатът не е намерен" in response.content.decode()
     assert client.get(reverse("trainings:certificate-pdf", args=["nope"])).status_code == 404
+
+
+def test_staff_admin_pages_render_with_enrolments_inline(client, staff_user):
+    session = SessionFactory()
+    EnrolmentFactory.create_batch(3, session=session)
+    client.force_login(staff_user)
+    changelist = client.get(reverse("admin:trainings_session_changelist"))
+    assert changelist.status_code == 200
+    assert reverse("trainings:roll-call", args=[session.pk]) in changelist.content.decode()
+    change = client.get(reverse("admin:trainings_session_change", args=[session.pk]))
+    assert change.status_code == 200
+    assert "enrolments-TOTAL_FORMS" in change.content.decode()
+    for name in ("course", "enrolment", "certificate", "feedback"):
+        assert client.get(reverse(f"admin:trainings_{name}_changelist")).status_code == 200
