@@ -1,9 +1,10 @@
 """Loaders of the region's real data files (``data/region/``) into the directory.
 
-Each loader is idempotent: it writes only what differs from the database and yields lines
-for the command's report. A structure loaded from a file remembers a hash of its source row:
-when the row is unchanged on the next run, the structure is left alone, so what staff corrected
-in the admin is not overwritten; when the row changes, the file wins again.
+Each loader is idempotent and all-or-nothing: it writes only what differs from the database,
+in one transaction, and returns the lines of the command's report. A structure loaded from a
+file remembers a hash of its source row: when the row is unchanged on the next run, the
+structure is left alone, so what staff corrected in the admin is not overwritten; when the row
+changes, the file wins again.
 """
 
 import csv
@@ -14,9 +15,9 @@ from datetime import time
 from decimal import Decimal
 from pathlib import Path
 
-from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from eregion.loaders import atomic_loader
 from eregion.validators import eik_is_valid, parse_phones
 
 from .models import (
@@ -43,7 +44,7 @@ def read_csv(path: Path) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-@transaction.atomic
+@atomic_loader
 def load_municipality_centres(region_dir: Path):
     """Coordinates and postal codes of the 69 municipal centres."""
     rows = read_csv(region_dir / "south_central_municipalities.csv")
@@ -229,7 +230,7 @@ def _agency(name: str) -> str:
     return Agency.OTHER
 
 
-@transaction.atomic
+@atomic_loader
 def load_public_bodies(region_dir: Path):
     """The regional, municipal and district administrations, the territorial units and the
     police directorates of the public-bodies register; municipal administrations take their
@@ -327,7 +328,7 @@ def load_public_bodies(region_dir: Path):
     yield from writer.report()
 
 
-@transaction.atomic
+@atomic_loader
 def load_courts(region_dir: Path):
     """The 42 courts seated in the six provinces, each under its superior court when that
     court is in the region too."""
@@ -374,7 +375,7 @@ def load_courts(region_dir: Path):
     yield from writer.report()
 
 
-@transaction.atomic
+@atomic_loader
 def load_mayoralties(region_dir: Path):
     """One mayoralty (кметство) per EKATTE mayoralty of the region, under its municipal
     administration, seated in the mayoralty's centre settlement."""

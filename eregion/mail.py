@@ -5,6 +5,7 @@ import logging
 from django.db import transaction
 from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from .models import OutboundEmail
 
@@ -27,7 +28,13 @@ def queue_email(to, template: str, context: dict | None = None, *, reply_to=()) 
     except TemplateDoesNotExist:
         html = ""
     email = OutboundEmail.objects.create(
-        to=recipients, subject=subject, body=body, html=html, reply_to=list(reply_to)
+        to=recipients,
+        subject=subject,
+        body=body,
+        html=html,
+        reply_to=list(reply_to),
+        # Sent at once after commit; the relay steps in only if that hand-off is lost.
+        next_attempt_at=timezone.now() + OutboundEmail.RELAY_GRACE,
     )
     transaction.on_commit(lambda: enqueue(email.pk))
     return email

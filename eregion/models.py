@@ -1,5 +1,7 @@
 """The portal's own models: the user account (email login)."""
 
+from datetime import timedelta
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -80,16 +82,30 @@ class OutboundEmailQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=OutboundEmail.Status.PENDING)
 
+    def due(self, now=None):
+        """Pending emails whose next attempt is due: what the relay hands to Celery."""
+        return self.pending().filter(next_attempt_at__lte=now or timezone.now())
+
 
 class OutboundEmail(models.Model):
     """An email the portal owes someone (the outbox).
 
-    Written in the same transaction as the change it reports, then handed to Celery; a beat
-    task re-sends what is still pending, so nothing is lost while Redis or a worker is down.
+    Written in the same transaction as the change it reports, then handed to Celery. A send is
+    claimed (``sending``) and committed before the SMTP conversation, so two workers never send
+    the same row; a failure is recorded with its error and the time of the next attempt, which
+    the relay (a beat task) honours; after ``MAX_ATTEMPTS`` the email is ``failed`` and staff
+    see why in the admin, where they can retry it.
     """
+
+    MAX_ATTEMPTS = 8
+    # The relay's safety net: a new email the on-commit hand-off has not sent by then is relayed.
+    RELAY_GRACE = timedelta(minutes=2)
+    # A claim older than this means the worker died mid-send (SMTP timeouts are far shorter).
+    STALE_SENDING = timedelta(minutes=15)
 
     class Status(models.TextChoices):
         PENDING = "pending", _("чака изпращане")
+        SENDING = "sending", _("изпраща се")
         SENT = "sent", _("изпратен")
         FAILED = "failed", _("неуспешен")
 
@@ -103,6 +119,12 @@ class OutboundEmail(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("опити"), default=0)
     last_error = models.TextField(_("последна грешка"), blank=True)
+    next_attempt_at = models.DateTimeField(
+        _("следващ опит"),
+        default=timezone.now,
+        help_text=_("Кога препращачът ще опита отново, ако имейлът още не е изпратен."),
+    )
+    sending_since = models.DateTimeField(_("изпраща се от"), null=True, blank=True)
     created_at = models.DateTimeField(_("създаден"), auto_now_add=True)
     sent_at = models.DateTimeField(_("изпратен на"), null=True, blank=True)
 
@@ -112,7 +134,12 @@ class OutboundEmail(models.Model):
         verbose_name = _("изходящ имейл")
         verbose_name_plural = _("изходящи имейли")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "created_at"], name="outbox_status_created")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_status_due")]
 
     def __str__(self):
         return f"{self.subject} → {', '.join(self.to)}"
+
+    @classmethod
+    def backoff(cls, attempts: int) -> timedelta:
+        """Wait before attempt ``attempts + 1``: 1, 2, 4 … minutes, at most an hour."""
+        return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))

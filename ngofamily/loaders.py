@@ -7,10 +7,10 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
 from django.utils import timezone
 
 from directory.models import Municipality, Settlement
+from eregion.loaders import atomic_loader
 from eregion.text import fold
 from eregion.validators import area_code_of, parse_phones, validate_eik
 
@@ -126,6 +126,7 @@ def _merge(org, fields):
     return changed
 
 
+@atomic_loader
 def load_community_centres(region_dir: Path):
     """Load the Ministry of Culture's register of community centres (читалища) as unclaimed
     organisations: active ones published, closed and inactive ones kept unlisted. Rows whose
@@ -153,83 +154,82 @@ def load_community_centres(region_dir: Path):
     flagged = []
     unplaced = []
     now = timezone.now()
-    with transaction.atomic():
-        for row in rows:
-            reg_no = row["reg_no"].strip()
-            raw = row["bulstat"].strip()
-            eik, problem = classify_bulstat(raw)
-            if eik and len(usable[eik]) > 1:
-                problem = "shared"
-                others = ", ".join(r for r in usable[eik] if r != reg_no)
-                eik = ""
-            else:
-                others = ""
-            review = PROBLEM_TEXT[problem].format(raw=raw, others=others) if problem else ""
-            register_status = REGISTER_STATUS.get(row["status"].strip(), "inactive")
-            settlement, municipality = places.find(
-                row["oblast"].strip(), row["obshtina_name"], row["settlement"]
-            )
-            if settlement is None:
-                unplaced.append(f"№ {reg_no} {row['settlement']} ({row['obshtina_name']})")
-                review = " ".join(filter(None, [review, "Населеното място не е разпознато."]))
-            phones, _rejected = parse_phones(
-                row["phone"], area_code=area_code_of(settlement.name if settlement else "")
-            )
-            fields = {
-                "name": _name(row["name"]),
-                "legal_form": "community_centre",
-                "eik": eik or None,
-                "register_eik": raw[:60],
-                "settlement_id": settlement.pk if settlement else None,
-                "municipality_id": (
-                    settlement.municipality_id
-                    if settlement
-                    else (municipality.pk if municipality else None)
-                ),
-                "province_id": (
-                    settlement.municipality.province_id
-                    if settlement
-                    else (municipality.province_id if municipality else None)
-                ),
-                "address": " ".join(row["address"].split()).strip(" -")[:255],
-                "phones": phones,
-                "emails": _emails(row["email"]),
-                "website": _website(row["fax"], row["email"]),
-                "register_url": row["register_url"].strip(),
-                "review_reason": review,
-                "status": "published" if register_status == "active" else "suspended",
-                "status_reason": CLOSED_REASON.get(register_status, ""),
-            }
-            if register_status == "active":
-                counts["published"] += 1
-            else:
-                counts[register_status] += 1
-            if problem:
-                counts[problem] += 1
-                flagged.append(f"  № {reg_no} {fields['name']}: {review}")
+    for row in rows:
+        reg_no = row["reg_no"].strip()
+        raw = row["bulstat"].strip()
+        eik, problem = classify_bulstat(raw)
+        if eik and len(usable[eik]) > 1:
+            problem = "shared"
+            others = ", ".join(r for r in usable[eik] if r != reg_no)
+            eik = ""
+        else:
+            others = ""
+        review = PROBLEM_TEXT[problem].format(raw=raw, others=others) if problem else ""
+        register_status = REGISTER_STATUS.get(row["status"].strip(), "inactive")
+        settlement, municipality = places.find(
+            row["oblast"].strip(), row["obshtina_name"], row["settlement"]
+        )
+        if settlement is None:
+            unplaced.append(f"№ {reg_no} {row['settlement']} ({row['obshtina_name']})")
+            review = " ".join(filter(None, [review, "Населеното място не е разпознато."]))
+        phones, _rejected = parse_phones(
+            row["phone"], area_code=area_code_of(settlement.name if settlement else "")
+        )
+        fields = {
+            "name": _name(row["name"]),
+            "legal_form": "community_centre",
+            "eik": eik or None,
+            "register_eik": raw[:60],
+            "settlement_id": settlement.pk if settlement else None,
+            "municipality_id": (
+                settlement.municipality_id
+                if settlement
+                else (municipality.pk if municipality else None)
+            ),
+            "province_id": (
+                settlement.municipality.province_id
+                if settlement
+                else (municipality.province_id if municipality else None)
+            ),
+            "address": " ".join(row["address"].split()).strip(" -")[:255],
+            "phones": phones,
+            "emails": _emails(row["email"]),
+            "website": _website(row["fax"], row["email"]),
+            "register_url": row["register_url"].strip(),
+            "review_reason": review,
+            "status": "published" if register_status == "active" else "suspended",
+            "status_reason": CLOSED_REASON.get(register_status, ""),
+        }
+        if register_status == "active":
+            counts["published"] += 1
+        else:
+            counts[register_status] += 1
+        if problem:
+            counts[problem] += 1
+            flagged.append(f"  № {reg_no} {fields['name']}: {review}")
 
-            org = existing.get(reg_no)
-            if org is not None and org.owners.all():
-                counts["claimed"] += 1
-                continue
-            if org is None:
-                org = Organisation(
-                    source=Organisation.Source.COMMUNITY_CENTRES,
-                    register_number=reg_no,
-                    published_at=now if register_status == "active" else None,
-                    register_data=fields,
-                    **fields,
-                )
-                org.save()
-                if culture:
-                    org.fields_of_activity.add(culture)
-                counts["created"] += 1
-                continue
-            changed = _merge(org, fields)
-            if changed or org.register_data != fields:
-                org.register_data = fields
-                org.save()
-            counts["updated" if changed else "unchanged"] += 1
+        org = existing.get(reg_no)
+        if org is not None and org.owners.all():
+            counts["claimed"] += 1
+            continue
+        if org is None:
+            org = Organisation(
+                source=Organisation.Source.COMMUNITY_CENTRES,
+                register_number=reg_no,
+                published_at=now if register_status == "active" else None,
+                register_data=fields,
+                **fields,
+            )
+            org.save()
+            if culture:
+                org.fields_of_activity.add(culture)
+            counts["created"] += 1
+            continue
+        changed = _merge(org, fields)
+        if changed or org.register_data != fields:
+            org.register_data = fields
+            org.save()
+        counts["updated" if changed else "unchanged"] += 1
 
     yield (
         f"Community centres: {len(rows)} rows; {counts['published']} active published, "

@@ -1,7 +1,18 @@
-"""Shared test harness: PostgreSQL through DATABASE_URL, a real Celery worker against Redis for
-background-work tests, and Playwright driving Debian's Chromium for browser tests."""
+"""Shared test harness.
 
+- The real region (EKATTE geography of the six provinces, every directory structure, the
+  community-centre register) is loaded ONCE per test run, right after the test database is
+  created, and shared by every test: plain ``db`` tests run in a transaction that is rolled
+  back; transactional tests (``transactional_db``, ``live_server``, ``celery_worker``) end by
+  deleting only the rows they created instead of flushing the database (see
+  ``_remove_rows_made_by_the_test``), so the region and the migrations' seeds stay.
+- One real Celery worker against Redis for the whole run, pointed at the test database.
+- Playwright driving Debian's Chromium for browser tests.
+"""
+
+import io
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -10,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import TransactionTestCase
 
 from tests.factories import UserFactory
 
@@ -33,6 +45,8 @@ def _clean_slate(settings, tmp_path):
     from django.utils import translation
 
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Hashing a password the production way costs about half a second per test user.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
     translation.activate(settings.LANGUAGE_CODE)
     yield
@@ -49,12 +63,89 @@ def staff_user(db):
     return UserFactory(is_staff=True, is_superuser=True)
 
 
-@pytest.fixture
-def region(db):
-    """The real geography of the six provinces, imported from data/ekatte (about 1 s)."""
+# --- The real region, loaded once ------------------------------------------------------------
+
+# table -> (integer primary key column or None, largest key or row count at the snapshot)
+_SNAPSHOT: dict[str, tuple[str | None, int]] = {}
+# Shared tables whose rows a transactional test must not delete, with their loaded counts.
+_REGION_COUNTS = dict.fromkeys(
+    ["directory_settlement", "directory_administrativestructure", "ngofamily_organisation"], 0
+)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Create the test database (pytest-django), then load the whole real region into it."""
     from django.core.management import call_command
 
-    call_command("import_ekatte", str(settings.DATA_DIR / "ekatte"), stdout=open(os.devnull, "w"))
+    with django_db_blocker.unblock():
+        call_command("load_region_data", stdout=io.StringIO())
+        _take_snapshot()
+
+
+def _take_snapshot() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            if table == "django_migrations":
+                continue
+            pk = connection.introspection.get_primary_key_column(cursor, table)
+            columns = {
+                c.name: c for c in connection.introspection.get_table_description(cursor, table)
+            }
+            numeric = pk and connection.introspection.get_field_type(
+                columns[pk].type_code, columns[pk]
+            ).endswith(("IntegerField", "AutoField"))
+            if numeric:
+                cursor.execute(f'SELECT COALESCE(MAX("{pk}"), 0) FROM "{table}"')
+                _SNAPSHOT[table] = (pk, cursor.fetchone()[0])
+            else:
+                cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
+                _SNAPSHOT[table] = (None, cursor.fetchone()[0])
+        for table in _REGION_COUNTS:
+            cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
+            _REGION_COUNTS[table] = cursor.fetchone()[0]
+
+
+def _remove_rows_made_by_the_test(self):
+    """Teardown of transactional tests: delete what the test made, keep the shared region.
+
+    Replaces Django's flush, which would empty every table and force the next test to load
+    the region again. Foreign keys are deferred on PostgreSQL, so the order does not matter.
+    A test that deleted shared rows is reported rather than silently poisoning later tests.
+    """
+    from django.db import connection, transaction
+
+    if not _SNAPSHOT:
+        return _django_fixture_teardown(self)
+    damaged = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table, (pk, mark) in _SNAPSHOT.items():
+            if pk is None:
+                if mark == 0:
+                    cursor.execute(f'DELETE FROM "{table}"')
+                continue
+            cursor.execute(f'DELETE FROM "{table}" WHERE "{pk}" > %s', [mark])
+    with connection.cursor() as cursor:
+        for table, count in _REGION_COUNTS.items():
+            cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
+            if cursor.fetchone()[0] < count:
+                damaged.append(table)
+    if damaged:
+        pytest.fail(f"a transactional test deleted shared region rows from {damaged}")
+
+
+_django_fixture_teardown = TransactionTestCase._fixture_teardown
+TransactionTestCase._fixture_teardown = _remove_rows_made_by_the_test
+
+
+@pytest.fixture
+def region(db):
+    """Database access to the real region (loaded once per run; see the module docstring)."""
+    from directory.models import Province
+
+    return {p.code: p for p in Province.objects.all()}
 
 
 # --- A real Celery worker -------------------------------------------------------------------
@@ -72,10 +163,9 @@ def _test_database_url() -> str:
     return f"postgres://{auth}{host}{port}/{db['NAME']}"
 
 
-def _broker_url(worker_id: str) -> str:
-    """REDIS_URL's database, moved up by one per xdist worker so parallel runs do not mix."""
+def _broker_url(offset: int) -> str:
+    """REDIS_URL's database moved up by ``offset`` (the shared worker 0, private workers 1)."""
     base, _, number = REDIS_URL.rpartition("/")
-    offset = int(worker_id[2:]) + 1 if worker_id.startswith("gw") else 0
     return f"{base}/{int(number or 0) + offset}"
 
 
@@ -88,74 +178,144 @@ def use_broker(url: str) -> None:
     app.amqp._producer_pool = None
 
 
-@pytest.fixture
-def celery_worker(transactional_db, tmp_path, request):
-    """Start ``celery worker`` as a separate process on Redis, pointed at the test database.
+class Worker:
+    """A ``celery worker`` process on Redis, pointed at the test database; its emails are
+    written as files to ``mail_dir`` and its media to ``media_root``."""
 
-    The test process stops running tasks in-process and sends them to Redis instead. Yields a
-    handle with ``.process`` (to kill it) and ``.mail_dir`` (where the worker's emails land).
-    """
+    def __init__(self, broker: str, folder: Path, name: str):
+        self.broker_url = broker
+        self.mail_dir = folder / "mail"
+        self.media_root = folder / "media"
+        self.log_path = folder / f"{name}.log"
+        self.hostname = f"{name}-{os.getpid()}@test"
+        self.mail_dir.mkdir(parents=True, exist_ok=True)
+        self.media_root.mkdir(parents=True, exist_ok=True)
+        env = {
+            **os.environ,
+            "DATABASE_URL": _test_database_url(),
+            "CELERY_BROKER_URL": broker,
+            "EMAIL_URL": f"filemail:///{self.mail_dir}",  # four slashes: an absolute path
+            "MEDIA_ROOT": str(self.media_root),
+            "CONN_MAX_AGE": "0",
+        }
+        cmd = [
+            sys.executable, "-m", "celery", "-A", "eregion", "worker",
+            "--pool=solo", "--queues=celery,pdf", "--loglevel=INFO",
+            f"--hostname={self.hostname}", "--without-heartbeat",
+            "--without-gossip", "--without-mingle",
+        ]  # fmt: skip
+        self._log = open(self.log_path, "w")
+        self.process = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT
+        )
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        from eregion.celery import app
+
+        deadline = time.monotonic() + timeout
+        while not app.control.ping(destination=[self.hostname], timeout=0.5):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the Celery worker did not start:\n" + self.log()[-3000:])
+
+    def log(self) -> str:
+        return self.log_path.read_text()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+
+
+def _flush_broker(url: str) -> None:
     import redis
 
-    from eregion.celery import app
-
-    worker_id = getattr(request.config, "workerinput", {}).get("workerid", "master")
-    broker = _broker_url(worker_id)
-    client = redis.Redis.from_url(broker)
+    client = redis.Redis.from_url(url)
     try:
-        client.ping()
+        client.flushdb()
     except redis.exceptions.ConnectionError as exc:
-        pytest.fail(f"Redis is not reachable at {broker}: {exc}")
-    client.flushdb()
+        pytest.fail(f"Redis is not reachable at {url}: {exc}")
 
-    mail_dir = tmp_path / "worker-mail"
-    mail_dir.mkdir()
-    env = {
-        **os.environ,
-        "DATABASE_URL": _test_database_url(),
-        "CELERY_BROKER_URL": broker,
-        "EMAIL_URL": f"filemail:///{mail_dir}",  # four slashes: an absolute path
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "CONN_MAX_AGE": "0",
-    }
-    cmd = [
-        sys.executable, "-m", "celery", "-A", "eregion", "worker",
-        "--pool=solo", "--queues=celery,pdf", "--loglevel=INFO",
-        f"--hostname=test-{worker_id}-{os.getpid()}@%h", "--without-heartbeat",
-        "--without-gossip", "--without-mingle",
-    ]  # fmt: skip
-    log_path = tmp_path / "worker.log"
-    log = open(log_path, "w")
-    process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
-    old = {k: app.conf[k] for k in ("broker_url", "task_always_eager")}
-    use_broker(broker)
-    app.conf.task_always_eager = False
+class _UseWorkers:
+    """Send the test process's tasks to ``broker`` instead of running them in-process."""
+
+    def __init__(self, broker):
+        from eregion.celery import app
+
+        self.app = app
+        self.saved = {k: app.conf[k] for k in ("broker_url", "task_always_eager")}
+        use_broker(broker)
+        app.conf.task_always_eager = False
+
+    def restore(self):
+        use_broker(self.saved["broker_url"])
+        self.app.conf.task_always_eager = self.saved["task_always_eager"]
+
+
+@pytest.fixture(scope="session")
+def _shared_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+    broker = _broker_url(0)
+    _flush_broker(broker)
+    worker = Worker(broker, tmp_path_factory.mktemp("celery-worker"), "shared")
+    switch = _UseWorkers(broker)
     try:
-        deadline = time.monotonic() + 60
-        while not app.control.ping(timeout=0.5):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the Celery worker did not start:\n" + log_path.read_text()[-3000:])
-
-        class Worker:
-            pass
-
-        handle = Worker()
-        handle.process = process
-        handle.mail_dir = mail_dir
-        handle.log_path = log_path
-        handle.broker_url = broker
-        yield handle
+        worker.wait_ready()
     finally:
-        use_broker(old["broker_url"])
-        app.conf.task_always_eager = old["task_always_eager"]
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        log.close()
+        switch.restore()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def celery_worker(_shared_worker, transactional_db, settings):
+    """The run's real Celery worker (queues ``celery`` and ``pdf``), shared by the tests that
+    need one. While the test runs, its tasks go to Redis instead of running in-process; the
+    worker's mail folder starts empty and the test's MEDIA_ROOT is the worker's."""
+    for sent in _shared_worker.mail_dir.iterdir():
+        sent.unlink()
+    settings.MEDIA_ROOT = _shared_worker.media_root
+    switch = _UseWorkers(_shared_worker.broker_url)
+    try:
+        yield _shared_worker
+    finally:
+        switch.restore()
+        if _shared_worker.process.poll() is not None:
+            pytest.fail("the shared Celery worker died; use worker_factory to kill workers")
+
+
+@pytest.fixture
+def worker_factory(transactional_db, tmp_path, settings):
+    """Start private Celery workers (for tests that kill one) on a broker of their own.
+
+    ``start()`` returns a started ``Worker``; every worker started is stopped after the test.
+    All of one test's private workers share its broker and folders, so a task a killed worker
+    held is picked up by the next one.
+    """
+    broker = _broker_url(1)
+    _flush_broker(broker)
+    folder = tmp_path / "workers"
+    started = []
+    switch = _UseWorkers(broker)
+    settings.MEDIA_ROOT = folder / "media"
+
+    def start() -> Worker:
+        worker = Worker(broker, folder, f"private{len(started)}")
+        started.append(worker)
+        worker.wait_ready()
+        return worker
+
+    try:
+        yield start
+    finally:
+        switch.restore()
+        for worker in started:
+            worker.stop()
+        shutil.rmtree(folder / "mail", ignore_errors=True)
 
 
 def wait_for(predicate, timeout=30.0, interval=0.1, message="condition"):

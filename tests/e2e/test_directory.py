@@ -6,12 +6,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.directory.conftest import load_region
-
 
 @pytest.mark.e2e
 def test_search_in_latin_open_a_result_and_see_map_and_hours(page, live_server):
-    load_region()
     violations = []
     page.on(
         "console",
@@ -46,7 +43,6 @@ def test_search_in_latin_open_a_result_and_see_map_and_hours(page, live_server):
 
 @pytest.mark.e2e
 def test_the_list_works_without_javascript(browser, live_server):
-    load_region()
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     page.goto("/directory/")

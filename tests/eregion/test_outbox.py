@@ -3,11 +3,13 @@
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 
 from eregion.celery import app
 from eregion.mail import queue_email
 from eregion.models import OutboundEmail
-from eregion.tasks import relay_outbox
+from eregion.tasks import relay_outbox, send_email
 from tests.conftest import use_broker, wait_for
 
 
@@ -54,8 +56,128 @@ def test_an_email_queued_while_redis_is_down_is_sent_by_the_relay(celery_worker,
         use_broker(celery_worker.broker_url)
     assert OutboundEmail.objects.get(pk=email.pk).status == OutboundEmail.Status.PENDING
 
-    assert relay_outbox(older_than_seconds=0) == 1
+    assert relay_outbox() == 0  # the on-commit hand-off still has its grace period
+    OutboundEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
+    assert relay_outbox() == 1
     wait_for(
         lambda: OutboundEmail.objects.get(pk=email.pk).status == OutboundEmail.Status.SENT,
         message="the relayed email to be sent",
     )
+
+
+# --- Failures: recorded, retried with backoff, given up on, never sent twice ----------------
+
+Status = OutboundEmail.Status
+
+
+@pytest.fixture
+def smtp_down(settings):
+    """A real SMTP backend pointed at a port where nothing listens: every send is refused."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    return settings
+
+
+def make_due(email):
+    OutboundEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
+
+
+@pytest.mark.django_db
+def test_a_failed_send_is_recorded_with_its_error_and_retried_later(smtp_down):
+    email = queue_email("ngo@example.org", "eregion/email/test", {"name": "Иван"})
+    before = timezone.now()
+    assert send_email(email.pk) == "retry"
+    email.refresh_from_db()
+    assert email.status == Status.PENDING
+    assert email.attempts == 1
+    assert "ConnectionRefusedError" in email.last_error
+    # backoff: the first retry a minute later, and the relay leaves it alone until then
+    assert 55 <= (email.next_attempt_at - before).total_seconds() <= 65
+    assert relay_outbox() == 0
+    make_due(email)
+    assert relay_outbox() == 1  # in-process here: relayed means attempted again
+    email.refresh_from_db()
+    assert email.attempts == 2
+    assert 115 <= (email.next_attempt_at - timezone.now()).total_seconds() <= 125
+
+
+@pytest.mark.django_db
+def test_after_the_last_attempt_the_email_is_failed_and_no_longer_relayed(smtp_down):
+    email = queue_email("ngo@example.org", "eregion/email/test", {"name": "Иван"})
+    for _ in range(OutboundEmail.MAX_ATTEMPTS):
+        make_due(email)
+        relay_outbox()
+    email.refresh_from_db()
+    assert email.status == Status.FAILED
+    assert email.attempts == OutboundEmail.MAX_ATTEMPTS
+    make_due(email)
+    assert relay_outbox() == 0
+    assert send_email(email.pk) == "skipped"
+    email.refresh_from_db()
+    assert email.attempts == OutboundEmail.MAX_ATTEMPTS
+
+
+@pytest.mark.django_db
+def test_a_success_after_a_failure_is_sent_exactly_once(smtp_down, settings):
+    email = queue_email("ngo@example.org", "eregion/email/test", {"name": "Иван"})
+    assert send_email(email.pk) == "retry"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # SMTP is back
+    make_due(email)
+    assert relay_outbox() == 1
+    # a duplicate task (the relay and a manual resend racing) finds it sent
+    assert send_email(email.pk) == "skipped"
+    make_due(email)
+    assert relay_outbox() == 0
+    assert len(mail.outbox) == 1
+    email.refresh_from_db()
+    assert (email.status, email.attempts, email.last_error) == (Status.SENT, 2, "")
+
+
+@pytest.mark.django_db
+def test_an_email_being_sent_is_not_sent_again_by_a_second_task():
+    email = queue_email("ngo@example.org", "eregion/email/test", {"name": "Иван"})
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=Status.SENDING, sending_since=timezone.now()
+    )
+    assert send_email(email.pk) == "skipped"
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_send_interrupted_by_a_dead_worker_is_shown_to_staff_not_guessed():
+    email = queue_email("ngo@example.org", "eregion/email/test", {"name": "Иван"})
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=Status.SENDING,
+        sending_since=timezone.now() - OutboundEmail.STALE_SENDING * 2,
+    )
+    relay_outbox()
+    email.refresh_from_db()
+    assert email.status == Status.FAILED
+    assert "Прекъснато" in email.last_error
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_staff_see_the_error_and_retry_from_the_admin(
+    client, staff_user, smtp_down, settings, django_capture_on_commit_callbacks
+):
+    email = queue_email("ngo@example.org", "eregion/email/test", {"name": "Иван"})
+    for _ in range(OutboundEmail.MAX_ATTEMPTS):
+        make_due(email)
+        relay_outbox()
+    client.force_login(staff_user)
+    changelist = reverse("admin:eregion_outboundemail_changelist")
+    page = client.get(changelist, {"status": "failed"}).content.decode()
+    assert "ConnectionRefusedError" in page
+    assert f'<td class="field-attempts">{OutboundEmail.MAX_ATTEMPTS}</td>' in page
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            changelist, {"action": "retry_now", "_selected_action": [email.pk]}, follow=True
+        )
+    assert "1 имейла са пуснати за изпращане" in response.content.decode()
+    email.refresh_from_db()
+    assert email.status == Status.SENT
+    assert [m.to for m in mail.outbox] == [["ngo@example.org"]]

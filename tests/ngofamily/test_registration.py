@@ -70,7 +70,7 @@ def test_wrong_check_digit_is_reported_and_every_other_field_is_kept(client, use
     assert "Опазваме природата на Родопите." in page
     assert 'value="2004"' in page
     assert "Моля, поправете следното" in page  # the summary on top
-    assert not Organisation.objects.exists()
+    assert not Organisation.objects.filter(owners=user).exists()
 
 
 def test_ambiguous_seat_offers_the_candidates_without_javascript(client, user, geo):
@@ -90,13 +90,13 @@ def test_seat_chosen_by_autocomplete_is_used(client, user, geo):
         form_data(seat="56784", seat_name="гр. Пловдив (Пловдив, Пловдив)"),
     )
     assert response.status_code == 302
-    assert Organisation.objects.get().settlement.ekatte == "56784"
+    assert Organisation.objects.get(owners=user).settlement.ekatte == "56784"
 
 
 def test_save_as_draft_then_submit(client, user, geo):
     client.force_login(user)
     client.post(reverse("ngofamily:register"), {**form_data(), "save_draft": "1"})
-    org = Organisation.objects.get()
+    org = Organisation.objects.get(owners=user)
     assert org.status == Organisation.Status.DRAFT
     client.post(reverse("ngofamily:submit", args=[org.slug]))
     org.refresh_from_db()
@@ -108,7 +108,7 @@ def test_logo_is_checked_by_content_and_re_encoded(client, user, geo):
     logo = SimpleUploadedFile("logo.png", image_bytes("PNG", (3000, 1500)), "image/png")
     response = client.post(reverse("ngofamily:register"), {**form_data(), "logo": logo})
     assert response.status_code == 302
-    org = Organisation.objects.get()
+    org = Organisation.objects.get(owners=user)
     with Image.open(org.logo.open("rb")) as img:
         assert img.format == "PNG"
         assert max(img.size) == 1024
@@ -119,7 +119,7 @@ def test_a_file_pretending_to_be_a_png_is_rejected(client, user, geo):
     fake = SimpleUploadedFile("logo.png", b"<?php echo 1; ?>" * 10, "image/png")
     response = client.post(reverse("ngofamily:register"), {**form_data(), "logo": fake})
     assert response.status_code == 200
-    assert not Organisation.objects.exists()
+    assert not Organisation.objects.filter(owners=user).exists()
 
 
 def test_gif_and_too_large_logos_are_rejected(geo):
@@ -160,7 +160,8 @@ def test_eik_of_a_registered_organisation_cannot_be_registered_twice(client, use
     client.force_login(other)
     response = client.post(reverse("ngofamily:register"), form_data())
     assert "вече е регистрирана" in response.content.decode()
-    assert Organisation.objects.count() == 1
+    assert Organisation.objects.filter(eik=valid_eik(12345678)).count() == 1
+    assert not Organisation.objects.filter(owners=other).exists()
 
 
 def test_rejected_organisation_can_be_corrected_and_resubmitted(client, user, geo):
@@ -183,9 +184,11 @@ def test_rejected_organisation_can_be_corrected_and_resubmitted(client, user, ge
 
 def test_a_prefix_of_the_seat_asks_to_choose_among_the_matches(client, user, geo):
     client.force_login(user)
-    page = client.post(reverse("ngofamily:register"), form_data(seat_name="бял")).content.decode()
+    page = client.post(
+        reverse("ngofamily:register"), form_data(seat_name="бяла р")
+    ).content.decode()
     assert "Уточнете населеното място" in page
-    assert 'value="07740"' in page and 'value="07757"' in page
+    assert 'value="07689"' in page and 'value="07675"' in page
 
 
 def test_unknown_seat_is_reported(client, user, geo):
@@ -195,8 +198,10 @@ def test_unknown_seat_is_reported(client, user, geo):
 
 
 def test_settlement_search_answers_json_too(client, geo):
-    data = client.get(reverse("ngofamily:settlement-search"), {"q": "bya", "format": "json"}).json()
-    assert {r["ekatte"] for r in data["results"]} == {"07740", "07757"}
+    data = client.get(
+        reverse("ngofamily:settlement-search"), {"q": "byala r", "format": "json"}
+    ).json()
+    assert {r["ekatte"] for r in data["results"]} == {"07689", "07675"}
     assert data["results"][0]["label"].startswith("с. Бяла река (")
 
 
