@@ -79,6 +79,17 @@ def test_the_fixed_file_imports_every_row(client, staff_user, directory):
     assert client.get(office.get_absolute_url()).status_code == 200
 
 
+def test_a_bad_row_in_the_middle_rolls_back_the_rows_before_it(directory):
+    # Not the admin's dry run: a real import, where the first row is valid and written first.
+    before = AdministrativeStructure.objects.count()
+    result = StructureResource().import_data(rows(bad_eik=True), dry_run=False)
+    assert [row.number for row in result.invalid_rows] == [2]
+    assert AdministrativeStructure.objects.count() == before
+    assert not AdministrativeStructure.objects.filter(
+        name="Дирекция „Социално подпомагане“ Смолян"
+    ).exists()
+
+
 @pytest.mark.parametrize(
     "column, value, reason",
     [

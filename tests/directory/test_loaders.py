@@ -1,10 +1,13 @@
 import csv
+import shutil
+from decimal import InvalidOperation
 from io import StringIO
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
-from directory.loaders import LOADERS
+from directory.loaders import LOADERS, load_courts, read_csv
 from directory.models import AdministrativeStructure, Mayoralty
 
 Kind = AdministrativeStructure.Kind
@@ -89,11 +92,60 @@ def test_police_directorates_are_territorial_units_of_the_interior_ministry(dire
     assert {p.kind for p in police} == {Kind.TERRITORIAL_UNIT}
 
 
-@pytest.mark.django_db
-def test_loaders_keep_history_of_changes(directory):
-    plovdiv = directory.get(slug="obshtina-plovdiv")
-    before = plovdiv.history.count()
-    plovdiv.website = "https://www.plovdiv.bg"
-    plovdiv.save()
-    assert plovdiv.history.count() == before + 1
-    assert plovdiv.history.first().website == "https://www.plovdiv.bg"
+def changed_copy(tmp_path, filename, change):
+    """A copy of data/region whose ``filename`` rows went through ``change(index, row)``."""
+    folder = tmp_path / "region"
+    shutil.copytree(REGION, folder)
+    rows = read_csv(REGION / filename)
+    with open(folder / filename, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for index, row in enumerate(rows):
+            writer.writerow(change(index, dict(row)) or row)
+    return folder
+
+
+def test_loaders_keep_history_of_changes(directory, tmp_path):
+    court = directory.get(name="Районен съд Ивайловград")
+    versions = court.history.count()
+
+    def new_phone(index, row):
+        if row["name"].replace(" Съд ", " съд ") == "Районен съд Ивайловград":
+            return {**row, "phone": "03661 6020"}
+
+    out = "\n".join(load_courts(changed_copy(tmp_path, "courts_south_central.csv", new_phone)))
+    assert "courts: 0 created, 1 updated, 41 unchanged" in out
+    court.refresh_from_db()
+    assert court.phone_list == ["+35936616020"]
+    assert court.history.count() == versions + 1
+    assert court.history.first().phones == "+35936616020"
+    assert court.history.all()[1].phones != "+35936616020"  # the version before is kept
+
+
+def test_a_bad_row_midway_leaves_no_partial_rows(directory, tmp_path):
+    def note_everything_then_break(index, row):
+        row["note"] = "променено от файла"
+        if index == 30:
+            row["lat"] = "не е число"
+        return row
+
+    folder = changed_copy(tmp_path, "courts_south_central.csv", note_everything_then_break)
+    with pytest.raises(InvalidOperation):
+        load_courts(folder)
+    # the courts processed before row 30 were saved one by one; all of it is rolled back
+    assert not directory.filter(note="променено от файла").exists()
+
+
+def test_load_region_data_is_all_or_nothing(directory, tmp_path, settings):
+    def new_phones(index, row):
+        row["phone"] = "032 111 111"
+        return row
+
+    folder = changed_copy(tmp_path, "public_bodies_south_central.csv", new_phones)
+    (folder / "chitalishta_south_central.csv").write_text("not,the,register\n1,2,3\n")
+    shutil.copytree(REGION.parent / "ekatte", tmp_path / "ekatte")
+    settings.DATA_DIR = tmp_path
+    with pytest.raises(KeyError):  # the community-centre loader, last, finds no columns
+        call_command("load_region_data", stdout=StringIO())
+    # the public bodies, loaded before it, keep their phones
+    assert not directory.filter(phones="+35932111111").exists()

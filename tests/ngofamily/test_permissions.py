@@ -1,9 +1,12 @@
 """Who may see and change what: 404 for what you may not see, 403 for what you may not do."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
 
+from directory.models import AdministrativeStructure
 from ngofamily.models import Organisation
 
 from .factories import OrganisationFactory, UserFactory
@@ -93,10 +96,62 @@ def test_only_staff_reach_the_admin(client, user):
     assert response.status_code == 302
 
 
+POST_FORM = re.compile(r"<form\b[^>]*method=\"post\"[^>]*>(.*?)</form>", re.S | re.I)
+
+
+def post_forms(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return POST_FORM.findall(response.content.decode())
+
+
 def test_every_form_carries_a_csrf_token(client, user, geo):
+    from .factories import MemberFactory, WorkAreaFactory, WorkPlanItemFactory
+
+    member = MemberFactory(owners=[user])
+    area = WorkAreaFactory()
+    area.members.add(member)
+    item = WorkPlanItemFactory(area=area)
+    structure = AdministrativeStructure.objects.get(slug="obshtina-plovdiv")
+    anonymous_pages = [
+        reverse("login"),
+        reverse("account-signup"),
+        reverse("password_reset"),
+        structure.get_absolute_url(),  # the "report an inaccuracy" form
+    ]
+    pages = [
+        reverse("home"),
+        reverse("ngofamily:register"),
+        member.get_absolute_url(),
+        reverse("ngofamily:edit", args=[member.slug]),
+        reverse("family:index"),
+        reverse("family:area", args=[area.slug]),
+        reverse("family:item", args=[item.pk]),
+        reverse("account-profile"),
+        reverse("password_change"),
+    ]
+    checked = 0
+    for url in anonymous_pages:
+        for form in post_forms(client, url):
+            assert 'name="csrfmiddlewaretoken"' in form, url
+            checked += 1
     client.force_login(user)
-    page = client.get(reverse("ngofamily:register")).content.decode()
-    assert "csrfmiddlewaretoken" in page
+    for url in pages:
+        forms = post_forms(client, url)
+        assert forms, f"{url} has no form to check"
+        for form in forms:
+            assert 'name="csrfmiddlewaretoken"' in form, url
+            checked += 1
+    assert checked >= 20
+
+
+def test_a_post_without_the_csrf_token_is_refused(user):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    for url in (reverse("ngofamily:register"), reverse("account-profile"), reverse("logout")):
+        assert client.post(url, {}).status_code == 403, url
 
 
 def test_owner_sees_how_to_apply_to_the_family_on_their_page(client, user):
