@@ -1,8 +1,11 @@
 """Who may enrol for what, and who may take the roll call: 404 for what you may not see,
 403 for what you may not do."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ngofamily.models import Organisation
 from trainings.models import Course, Enrolment
@@ -127,3 +130,48 @@ def test_the_organisation_page_shows_its_peoples_trainings_to_its_owners_only(cl
     page = client.get(url).content.decode()
     assert 'id="organisation-trainings"' in page
     assert title in page and enrolment.user.get_full_name() in page
+
+
+def test_every_trainings_form_carries_a_csrf_token_and_a_post_without_it_is_refused(
+    client, staff_user
+):
+    import re
+
+    from django.test import Client
+
+    post_form = re.compile(r"<form[^>]*method=\"post\"[^>]*>.*?</form>", re.S | re.I)
+    held = SessionFactory(starts_at=timezone.now() - timedelta(days=1), status="completed")
+    attended = EnrolmentFactory(session=held, attended=True)
+    session = SessionFactory()
+    enrolment = EnrolmentFactory(session=session, user=attended.user)
+    user = attended.user
+    client.force_login(user)
+    pages = [
+        reverse("trainings:my"),
+        reverse("trainings:cancel", args=[enrolment.pk]),
+        reverse("trainings:feedback", args=[attended.pk]),
+    ]
+    fresh, _org = representative()
+    checked = 0
+    for who, url in [(user, u) for u in pages] + [
+        (fresh, session.get_absolute_url()),
+        (staff_user, reverse("trainings:roll-call", args=[session.pk])),
+    ]:
+        client.force_login(who)
+        response = client.get(url)
+        assert response.status_code == 200, url
+        forms = [f for f in post_form.findall(response.content.decode()) if "logout" not in f]
+        forms = [f for f in forms if "set_language" not in f and "setlang" not in f]
+        assert forms, f"{url} has no form to check"
+        for form in forms:
+            assert 'name="csrfmiddlewaretoken"' in form, url
+            checked += 1
+    assert checked >= 5
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(fresh)
+    assert strict.post(reverse("trainings:enrol", args=[session.pk]), {}).status_code == 403
+    strict.force_login(user)
+    assert strict.post(reverse("trainings:cancel", args=[enrolment.pk])).status_code == 403
+    enrolment.refresh_from_db()
+    assert enrolment.status == "confirmed"
