@@ -123,3 +123,22 @@ def test_the_pdf_url_fetcher_reads_only_our_static_files(settings, tmp_path):
     escape = (Path(settings.STATICFILES_DIRS[0]) / ".." / "pyproject.toml").as_uri()
     with pytest.raises(ValueError):
         check_fetchable(escape)
+
+
+@pytest.mark.celery
+@pytest.mark.django_db(transaction=True)
+def test_certificates_are_queued_on_the_pdf_queue_after_commit(worker_factory):
+    """No worker started: the tasks wait in Redis, and we look at which queue holds them."""
+    import redis
+    from celery import current_app
+
+    from trainings import services
+
+    session = SessionFactory()
+    attendees = EnrolmentFactory.create_batch(3, session=session)
+    services.mark_attendance(session, [e.pk for e in attendees])
+    broker = redis.Redis.from_url(current_app.conf.broker_url)
+    assert broker.llen("pdf") == 0
+    services.complete(session, base_url="https://eregion.example/")
+    assert broker.llen("pdf") == 3
+    assert Certificate.objects.filter(status="pending").count() == 3
