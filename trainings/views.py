@@ -193,12 +193,11 @@ def enrolment_ical(request, token):
 
 
 def sessions_ical(request):
-    """All sessions that are not cancelled, as an iCalendar feed."""
-    sessions = (
-        Session.objects.exclude(status=Session.Status.CANCELLED)
-        .filter(starts_at__gte=timezone.now() - timedelta(days=365))
-        .select_related("course", "settlement")
-    )
+    """The sessions of the last year and to come, as an iCalendar feed; cancelled ones stay in
+    it marked CANCELLED, so that subscribed calendars drop them."""
+    sessions = Session.objects.filter(
+        starts_at__gte=timezone.now() - timedelta(days=365)
+    ).select_related("course", "settlement")
     body = sessions_calendar(sessions, request.build_absolute_uri)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="trainings.ics"'

@@ -112,12 +112,16 @@ def test_english_pages_show_english_course_titles(client):
     assert "Upcoming" in page and "NGO representatives" in page
 
 
-def test_the_ical_feed_lists_sessions_and_not_cancelled_ones(client):
+def test_the_ical_feed_lists_sessions_and_marks_cancelled_ones(client):
     kept = SessionFactory()
-    SessionFactory(status=Session.Status.CANCELLED)
+    cancelled = SessionFactory(status=Session.Status.CANCELLED)
+    SessionFactory(starts_at=timezone.now() - timedelta(days=400))  # too old for the feed
     response = client.get(reverse("trainings:ical"))
     events = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
-    assert [str(e["UID"]) for e in events] == [f"session-{kept.pk}@eregion"]
+    assert {str(e["UID"]): str(e["STATUS"]) for e in events} == {
+        f"session-{kept.pk}@eregion": "CONFIRMED",
+        f"session-{cancelled.pk}@eregion": "CANCELLED",
+    }
 
 
 def test_anonymous_visitors_see_how_to_enrol_without_a_form(client):
