@@ -17,7 +17,12 @@ COPY pyproject.toml ./
 RUN pip install --upgrade pip && mkdir -p eregion && pip install -e . && rm -rf eregion
 
 COPY --chown=eregion:eregion . .
-RUN DEBUG=1 python manage.py collectstatic --noinput \
+# Translations compiled and static files collected with the production settings (DEBUG=0), so
+# the hashed manifest the pages need is written. The key and host only let the settings load at
+# build time; they are not kept in the image (tests/eregion/test_production.py runs this line).
+RUN DEBUG=0 SECRET_KEY=build-time-only ALLOWED_HOSTS=localhost python manage.py compilemessages \
+ && DEBUG=0 SECRET_KEY=build-time-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
+ && test -f /app/var/staticfiles/staticfiles.json \
  && mkdir -p /app/var && chown -R eregion:eregion /app/var
 
 USER eregion

@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Local commands run in development mode; DEBUG is off unless set (production: docker-compose.yml).
+export DEBUG ?= 1
 
 .PHONY: run test install install-dev lint format messages bench clean
 

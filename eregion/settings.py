@@ -1,7 +1,8 @@
 """Settings for e-Region, read from the environment with embedded defaults.
 
-Without any environment the portal runs on an embedded SQLite database under ``var/``, runs
-Celery tasks in-process and caches in local memory, so ``make run`` needs no services.
+With ``DEBUG=1`` and nothing else (what ``make run`` sets) the portal runs on an embedded SQLite
+database under ``var/``, runs Celery tasks in-process and caches in local memory, so it needs no
+services. ``DEBUG`` is off unless set; then ``SECRET_KEY`` is required.
 """
 
 from pathlib import Path
@@ -15,7 +16,9 @@ env = environ.Env()
 if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless set: a deployment that forgets a variable must not run in debug mode. `make run`
+# and bin/test set DEBUG=1 for themselves.
+DEBUG = env.bool("DEBUG", default=False)
 if DEBUG:
     SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production")
 else:

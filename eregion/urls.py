@@ -34,6 +34,9 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+# 400, 403 and 404 use Django's handlers with the portal's templates (templates/4xx.html).
+handler500 = views.server_error
+
 admin.site.site_header = "e-Region — администрация"
 admin.site.site_title = "e-Region"
 admin.site.index_title = "РСО „Марица“"

@@ -1,12 +1,14 @@
-"""Site pages: home, about the project, about the data, and the health check."""
+"""Site pages: home, about the project, about the data, the health check and the 500 page."""
 
 import logging
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -103,3 +105,28 @@ def healthz(request):
     if status == 503:
         body["status"] = "down"
     return JsonResponse(body, status=status)
+
+
+def server_error(request):
+    """The portal's 500 page (``handler500``).
+
+    ``500.html`` is rendered without the request, as Django's own handler does, so it asks
+    nothing of the database or the session. When even the frame cannot render (a missing static
+    manifest, a broken URLconf) the answer is a plain page in the same words rather than the
+    server's bare error.
+    """
+    try:
+        html = loader.render_to_string("500.html")
+    except Exception:  # the error page must answer whatever broke
+        log.exception("500.html could not be rendered; answering with the plain page")
+        language = get_language() or settings.LANGUAGE_CODE
+        home = "/" if language == settings.LANGUAGE_CODE else f"/{language}/"
+        title = _("Грешка в сървъра")
+        html = (
+            f'<!doctype html>\n<html lang="{language}">\n'
+            f'<head><meta charset="utf-8"><title>{title} · e-Region</title></head>\n'
+            f"<body><h1>{title}</h1>\n"
+            f"<p>{_('Нещо се обърка от наша страна. Опитайте отново след малко.')}</p>\n"
+            f'<p><a href="{home}">{_("Към началната страница")}</a></p></body>\n</html>\n'
+        )
+    return HttpResponseServerError(html)
