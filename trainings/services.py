@@ -20,7 +20,10 @@ def _absolute(base_url, path):
 
 
 def _email(enrolment, template, base_url, **extra):
+    from .ical import enrolment_calendar
+
     session = enrolment.session
+    invitation = enrolment_calendar(enrolment, lambda path: _absolute(base_url, path))
     queue_email(
         enrolment.user.email,
         f"trainings/email/{template}",
@@ -33,6 +36,7 @@ def _email(enrolment, template, base_url, **extra):
             "my_url": _absolute(base_url, "/trainings/my/"),
             **extra,
         },
+        attachments=[("training.ics", invitation.decode(), "text/calendar")],
     )
 
 

@@ -61,6 +61,12 @@ def test_twenty_one_people_for_twenty_seats_then_a_cancellation_promotes_the_fir
     assert "Освободи се място" in email.subject
     assert "calendar.ics" in email.body
     assert waiting.calendar_url() in email.body
+    # the invitation itself travels with the email, as an .ics attachment
+    [invitation] = email.attachments
+    assert (invitation["filename"], invitation["mimetype"]) == ("training.ics", "text/calendar")
+    [event] = icalendar.Calendar.from_ical(invitation["content"]).walk("VEVENT")
+    assert event.decoded("dtstart") == session.starts_at.replace(microsecond=0)
+    assert event["status"] == "CONFIRMED"
 
 
 def test_the_waiting_list_is_first_come_first_served():
