@@ -98,3 +98,36 @@ def test_a_build_that_keeps_killing_its_worker_is_given_up_after_two_retries(db)
     build.refresh_from_db()
     assert build.status == Build.Status.FAILED and "отказано след 3 опита" in build.error
     assert not publication.builds.active().exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_requests_for_one_edition_make_one_build():
+    """Eight threads ask at once (each in its own transaction on PostgreSQL): one build."""
+    import threading
+
+    from django.db import connection
+
+    from .conftest import ensure_editions
+
+    ensure_editions()
+    publication = Publication.objects.get(slug="broshura")
+    barrier = threading.Barrier(8)
+    ids, errors = [], []
+
+    def ask():
+        try:
+            barrier.wait()
+            ids.append(services.request_build(publication, "screen", enqueue=False).pk)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(set(ids)) == 1
+    assert publication.builds.count() == 1
