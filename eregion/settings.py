@@ -180,8 +180,12 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Publications (PDF builds) ---
-# The portal's public address, printed as QR codes and links in the PDFs.
-PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+# The portal's public address, printed as QR codes and links in the PDFs (in production, by
+# default, https:// and the first allowed host).
+_first_host = next((h.lstrip(".") for h in ALLOWED_HOSTS if h.strip(".*")), "localhost")
+PUBLIC_BASE_URL = env(
+    "PUBLIC_BASE_URL", default="http://127.0.0.1:8000" if DEBUG else f"https://{_first_host}"
+)
 # A running build whose worker gave no sign of life for this long is failed and retried.
 PUBLICATIONS_HEARTBEAT_SECONDS = 15
 PUBLICATIONS_STUCK_SECONDS = env.int("PUBLICATIONS_STUCK_SECONDS", default=120)
