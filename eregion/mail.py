@@ -13,12 +13,13 @@ log = logging.getLogger(__name__)
 
 
 def queue_email(
-    to, template: str, context: dict | None = None, *, reply_to=(), attachments=()
+    to, template: str, context: dict | None = None, *, reply_to=(), attachments=(), headers=None
 ) -> OutboundEmail:
     """Render ``template`` and queue it for ``to`` (an address or a list of them).
 
     ``attachments`` are text files as ``(filename, content, mimetype)``, e.g. an .ics invitation;
-    they are stored with the email, so a retry sends the same files.
+    they are stored with the email, so a retry sends the same files. ``headers`` are extra
+    message headers (the newsletter's ``List-Unsubscribe``), stored and sent the same way.
 
     ``template`` names a prefix: ``<template>_subject.txt`` and ``<template>.txt`` are
     required, ``<template>.html`` is optional. Rendered now, in the active language; sent by a
@@ -42,6 +43,7 @@ def queue_email(
             {"filename": name, "content": content, "mimetype": mimetype}
             for name, content, mimetype in attachments
         ],
+        headers=dict(headers or {}),
         # Sent at once after commit; the relay steps in only if that hand-off is lost.
         next_attempt_at=timezone.now() + OutboundEmail.RELAY_GRACE,
     )

@@ -120,6 +120,12 @@ class OutboundEmail(models.Model):
         blank=True,
         help_text=_("Текстови файлове (напр. покана за календар .ics): име, вид и съдържание."),
     )
+    headers = models.JSONField(
+        _("заглавки"),
+        default=dict,
+        blank=True,
+        help_text=_("Допълнителни заглавки на писмото (напр. List-Unsubscribe на бюлетина)."),
+    )
     status = models.CharField(
         _("състояние"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

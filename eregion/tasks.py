@@ -43,7 +43,11 @@ def send_email(email_id: int) -> str:
     if email is None:
         return "skipped"
     message = EmailMultiAlternatives(
-        email.subject, email.body, to=email.to, reply_to=email.reply_to or None
+        email.subject,
+        email.body,
+        to=email.to,
+        reply_to=email.reply_to or None,
+        headers=email.headers or None,
     )
     if email.html:
         message.attach_alternative(email.html, "text/html")

@@ -194,3 +194,18 @@ def test_staff_see_the_error_and_retry_from_the_admin(
     email.refresh_from_db()
     assert email.status == Status.SENT
     assert [m.to for m in mail.outbox] == [["ngo@example.org"]]
+
+
+@pytest.mark.django_db
+def test_headers_are_stored_with_the_email_and_sent_with_it():
+    headers = {
+        "List-Unsubscribe": "<https://example.org/u/abc>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    email = queue_email("ngo@example.org", "eregion/email/test", {"name": "Иван"}, headers=headers)
+    email.refresh_from_db()
+    assert email.headers == headers
+    assert send_email(email.pk) == "sent"
+    message = mail.outbox[0].message()
+    assert message["List-Unsubscribe"] == "<https://example.org/u/abc>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
