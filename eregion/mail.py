@@ -13,7 +13,14 @@ log = logging.getLogger(__name__)
 
 
 def queue_email(
-    to, template: str, context: dict | None = None, *, reply_to=(), attachments=(), headers=None
+    to,
+    template: str,
+    context: dict | None = None,
+    *,
+    reply_to=(),
+    attachments=(),
+    headers=None,
+    hand_off=True,
 ) -> OutboundEmail:
     """Render ``template`` and queue it for ``to`` (an address or a list of them).
 
@@ -23,7 +30,9 @@ def queue_email(
 
     ``template`` names a prefix: ``<template>_subject.txt`` and ``<template>.txt`` are
     required, ``<template>.html`` is optional. Rendered now, in the active language; sent by a
-    Celery task after the surrounding transaction commits.
+    Celery task after the surrounding transaction commits. With ``hand_off=False`` the caller
+    hands the row to Celery itself (``enqueue``), e.g. a bulk sender that stops at the first
+    broker error instead of retrying the broker once per email; the relay is the safety net.
     """
     recipients = [to] if isinstance(to, str) else list(to)
     context = context or {}
@@ -47,11 +56,12 @@ def queue_email(
         # Sent at once after commit; the relay steps in only if that hand-off is lost.
         next_attempt_at=timezone.now() + OutboundEmail.RELAY_GRACE,
     )
-    transaction.on_commit(lambda: enqueue(email.pk))
+    if hand_off:
+        transaction.on_commit(lambda: enqueue(email.pk))
     return email
 
 
-def enqueue(email_id: int) -> None:
+def enqueue(email_id: int) -> bool:
     """Hand one outbox row to Celery; if the broker is down the relay will do it later."""
     from .tasks import send_email
 
@@ -59,3 +69,5 @@ def enqueue(email_id: int) -> None:
         send_email.delay(email_id)
     except Exception as exc:  # broker unreachable: the row stays pending for the relay
         log.warning("email %s left for the outbox relay: %s", email_id, exc)
+        return False
+    return True

@@ -262,3 +262,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# The newsletter goes out in batches of this many copies, one batch per interval (seconds).
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=100)
+NEWSLETTER_BATCH_INTERVAL = env.float("NEWSLETTER_BATCH_INTERVAL", default=60.0)
+CELERY_BEAT_SCHEDULE["newsletter-resume"] = {
+    "task": "publications.tasks.resume_newsletters",
+    "schedule": 120.0,
+}

@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("family/", include("ngofamily.family_urls")),
     path("trainings/", include("trainings.urls")),
     path("publications/", include("publications.urls")),
+    path("news/", include("publications.news_urls")),
     prefix_default_language=False,
 )
 

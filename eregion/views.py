@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from directory.models import AdministrativeStructure, Municipality, Province, Settlement
 from ngofamily.models import FamilyMembership, Organisation
+from publications.models import Article
 from trainings.models import Session
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ def home(request):
             "extra_facts": extra_facts,
             "provinces": region,
             "next_session": Session.objects.next_open(),
+            "latest_articles": Article.objects.published()[:3],
         },
     )
 

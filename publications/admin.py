@@ -101,3 +101,6 @@ class BuildAdmin(admin.ModelAdmin):
     @admin.display(description=_("грешка"))
     def short_error(self, build):
         return (build.error[:120] + "…") if len(build.error) > 120 else build.error
+
+
+from . import news_admin  # noqa: E402,F401  (news, events and the newsletter)

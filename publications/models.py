@@ -269,3 +269,11 @@ class Build(models.Model):
 
     def get_download_url(self):
         return reverse("publications:download-build", args=[self.publication.slug, self.pk])
+
+
+from .news_models import (  # noqa: E402,F401  (news, events and the newsletter)
+    Article,
+    NewsletterDelivery,
+    NewsletterIssue,
+    Subscriber,
+)
