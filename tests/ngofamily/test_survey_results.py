@@ -205,3 +205,29 @@ def test_csv_export_has_one_row_per_response_and_no_personal_data(client, staff_
     client.logout()
     assert client.get(reverse("survey:export", args=[survey.slug, "csv"])).status_code == 302
     assert client.get(reverse("survey:export", args=[survey.slug, "pdf"])).status_code == 302
+
+
+def test_trainings_results_show_the_organisations_that_asked_for_each_topic(client, region):
+    survey, q = make_survey()
+    for status in ["submitted", "submitted", "submitted", "draft"]:
+        response = Response.objects.create(
+            survey=survey,
+            organisation=OrganisationFactory(),
+            status=status,
+            submitted_at=timezone.now() if status == "submitted" else None,
+        )
+        _answer(response, q["topics"], "partnerstva-i-rabota-v-mrezha")
+    anonymous = Response.objects.create(
+        survey=survey, status="submitted", submitted_at=timezone.now()
+    )
+    _answer(anonymous, q["topics"], "zastapnicheski-kampanii")
+    page = client.get(reverse("trainings:results")).content.decode()
+
+    def asked(slug):
+        start = page.index(f'data-course="{slug}"')
+        row = page[start : page.index("</tr>", start)]
+        return re.search(r"data-asked>([^<]*)<", row).group(1)
+
+    assert asked("partnerstva-i-rabota-v-mrezha") == "3"
+    assert asked("zastapnicheski-kampanii") == "0"  # anonymous answers are not organisations
+    assert asked("strategichesko-planirane") == "—"  # a course for the team
