@@ -427,4 +427,5 @@ def test_the_seeded_survey_is_there_in_both_languages(client):
     ]
     assert any(q.show_if_id for q in questions)
     page = client.get("/en" + survey.get_absolute_url()).content.decode()
-    assert "Training and networking needs" in page
+    assert "Training and networking needs" in page and "Sections" in page
+    assert "Training needs" in page  # a section's English title
