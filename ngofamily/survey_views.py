@@ -79,7 +79,8 @@ def start(request, slug):
     survey = _survey(slug)
     if not survey.is_open():
         raise PermissionDenied
-    organisation = get_object_or_404(_answerable(request.user), pk=request.POST.get("organisation"))
+    pk = request.POST.get("organisation", "")
+    organisation = get_object_or_404(_answerable(request.user), pk=pk if pk.isdigit() else 0)
     try:
         with transaction.atomic():
             response = Response.objects.create(survey=survey, organisation=organisation)
@@ -291,10 +292,17 @@ def results(request, slug):
     choices = {
         "province": Province.objects.filter(code__in=settings.REGION_PROVINCES).order_by("name"),
         "legal_form": Organisation.LegalForm.choices,
-        "field": FieldOfActivity.objects.all(),
+        "field": list(FieldOfActivity.objects.all()),
+    }
+    # Only known values reach the query (a NUL byte or junk is ignored, never a 500).
+    allowed = {
+        "province": set(settings.REGION_PROVINCES),
+        "legal_form": set(Organisation.LegalForm.values),
+        "field": {f.slug for f in choices["field"]},
+        "family": {"yes", "no"},
     }
     params = {
-        k: request.GET.get(k, "")[:100] for k in ("province", "legal_form", "field", "family")
+        k: v if (v := request.GET.get(k, "")) in values else "" for k, values in allowed.items()
     }
     responses = survey_results.filter_responses(
         Response.objects.submitted().filter(survey=survey), **params

@@ -231,3 +231,22 @@ def test_trainings_results_show_the_organisations_that_asked_for_each_topic(clie
     assert asked("partnerstva-i-rabota-v-mrezha") == "3"
     assert asked("zastapnicheski-kampanii") == "0"  # anonymous answers are not organisations
     assert asked("strategichesko-planirane") == "—"  # a course for the team
+
+
+def test_junk_in_filters_and_forms_is_ignored_not_a_500(client, owner_and_survey):
+    survey, owner = owner_and_survey
+    url = reverse("survey:results", args=[survey.slug])
+    for params in [{"province": "PDV\x00"}, {"field": "x\x00"}, {"legal_form": "'; drop"}]:
+        assert client.get(url, params).status_code == 200
+    client.force_login(owner)
+    start = reverse("survey:start", args=[survey.slug])
+    assert client.post(start, {"organisation": "abc"}).status_code == 404
+    assert client.post(start, {"organisation": "1\x00"}).status_code == 404
+
+
+@pytest.fixture
+def owner_and_survey(region):
+    survey, _q = make_survey(results_public=True)
+    owner = UserFactory()
+    OrganisationFactory(owners=[owner])
+    return survey, owner
