@@ -2,6 +2,7 @@
 questions (fixed once answered: copy the survey instead), read-only responses."""
 
 from django.contrib import admin, messages
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -25,16 +26,28 @@ class SectionInline(admin.TabularInline):
 
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
-    list_display = ["title", "opens_on", "closes_on", "audience", "results_public", "answered"]
-    list_filter = ["audience", "results_public"]
+    list_display = [
+        "title",
+        "opens_on",
+        "closes_on",
+        "audience",
+        "results_public",
+        "in_report",
+        "answered",
+    ]
+    list_filter = ["audience", "results_public", "in_report"]
     search_fields = ["title", "title_en"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [SectionInline]
     actions = ["copy_surveys"]
 
-    @admin.display(description=_("изпратени отговори"))
+    def get_queryset(self, request):
+        submitted = Count("responses", filter=Q(responses__status=Response.Status.SUBMITTED))
+        return super().get_queryset(request).annotate(submitted=submitted)
+
+    @admin.display(description=_("изпратени отговори"), ordering="submitted")
     def answered(self, obj):
-        return obj.responses.submitted().count()
+        return obj.submitted
 
     @admin.action(description=_("Копирай (за нова формулировка на въпросите)"))
     def copy_surveys(self, request, queryset):

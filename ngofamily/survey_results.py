@@ -215,3 +215,46 @@ def export_rows(survey):
             + [_display(q, by_question[q.pk]) if by_question.get(q.pk) else "" for q in questions]
         )
     return header, rows
+
+
+def report_chapter():
+    """The generated "Survey results" chapter of the research report: the newest survey marked
+    for the report, its aggregate tables and charts (as public: never a group under 5, no free
+    text), and a snapshot of the figures so that the report's content changes with the answers.
+    ``None`` when no survey is marked for the report."""
+    from .models.survey import Survey
+
+    survey = Survey.objects.filter(in_report=True).order_by("-opens_on", "-pk").first()
+    if survey is None:
+        return None
+    responses = Response.objects.submitted().filter(survey=survey)
+    total = responses.count()
+    shown = total >= MIN_GROUP
+    sections = summarise(survey, responses) if shown else []
+    rate = response_rate(survey, visible_min=MIN_GROUP)
+    figures = [
+        [
+            item["question"].pk,
+            item["answered"],
+            [[r["value"], r["count"]] for r in item.get("rows", [])],
+            item.get("average"),
+        ]
+        for block in sections
+        for item in block["questions"]
+    ]
+    return {
+        "context": {
+            "survey": survey,
+            "total": total,
+            "shown": shown,
+            "min_group": MIN_GROUP,
+            "sections": sections,
+            "rate": rate,
+        },
+        "snapshot": {
+            "survey": survey.slug,
+            "total": total,
+            "figures": figures,
+            "rate": [[r["province"].code, r["responses"]] for r in rate["rows"]],
+        },
+    }

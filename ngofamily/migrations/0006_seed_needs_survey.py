@@ -280,6 +280,7 @@ def seed(apps, schema_editor):
         closes_on=datetime.date(2027, 3, 31),
         audience="organisations",
         results_public=True,
+        in_report=True,
     )
     for s_pos, data in enumerate(SECTIONS, 1):
         section = Section.objects.create(

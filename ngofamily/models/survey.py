@@ -50,6 +50,14 @@ class Survey(models.Model):
         default=False,
         help_text=_("Обобщените резултати се виждат от всички (никога за по-малко от 5 отговора)."),
     )
+    in_report = models.BooleanField(
+        _("в доклада"),
+        default=False,
+        help_text=_(
+            "Резултатите влизат като глава „Резултати от анкетата“ в изследователския доклад "
+            "(последната такава анкета)."
+        ),
+    )
     created_at = models.DateTimeField(_("създадена"), auto_now_add=True)
 
     objects = SurveyQuerySet.as_manager()

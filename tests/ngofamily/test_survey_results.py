@@ -250,3 +250,27 @@ def owner_and_survey(region):
     owner = UserFactory()
     OrganisationFactory(owners=[owner])
     return survey, owner
+
+
+def test_the_report_chapter_follows_the_answers(answered):
+    from django.template.loader import render_to_string
+
+    from ngofamily.survey_results import report_chapter
+
+    survey, q, responses = answered
+    Survey = type(survey)
+    Survey.objects.filter(in_report=True).update(in_report=False)
+    assert report_chapter() is None
+    survey.in_report = True
+    survey.save()
+    chapter = report_chapter()
+    html = render_to_string(
+        "ngofamily/survey/print_chapter.html", {"survey_chapter": chapter["context"]}
+    )
+    assert "Резултати от анкетата" in html and 'role="img"' in html and "<table" in html
+    assert "Поверителен коментар" not in html  # no free text in print
+
+    answer = Answer.objects.get(response=responses[0][1], question=q["skill"])
+    answer.number = 5 if answer.number != 5 else 1
+    answer.save()
+    assert report_chapter()["snapshot"] != chapter["snapshot"]
