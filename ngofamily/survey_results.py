@@ -5,7 +5,7 @@ exports and the research report's generated chapter."""
 from collections import Counter, defaultdict
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from directory.models import Province
@@ -43,7 +43,7 @@ def _chart(rows):
     for i, row in enumerate(rows):
         row["bar"] = round(row["count"] * BAR_WIDTH / top)
         row["y"] = i * 28
-    return {"height": len(rows) * 28 + 4, "width": BAR_WIDTH + 160}
+    return {"height": len(rows) * 28 + 4, "width": BAR_WIDTH + 240}
 
 
 def summarise(survey, responses, with_texts=False):
@@ -242,7 +242,9 @@ def report_chapter():
         for block in sections
         for item in block["questions"]
     ]
+    as_of = responses.aggregate(last=Max("updated_at"))["last"]
     return {
+        "as_of": as_of,
         "context": {
             "survey": survey,
             "total": total,
