@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from ngofamily.models import Answer, Response, Survey
+from publications import services
 from publications.models import Publication
 from tests.publications.conftest import build_once, ensure_editions, file_path, flat, pdftotext
 
@@ -42,8 +43,11 @@ def test_the_report_pdf_has_the_survey_results_and_follows_a_changed_answer(regi
     assert block.index("Отговор Брой %") < block.index("5 — отличен 2 33,3")
     assert "33,3 1 — много слаб 1 2 1 3 1 4 1" in block
 
+    report = Publication.objects.get(slug=REPORT)
+    assert services.is_current(report, "screen")
     answers[0].number = 5  # one organisation changes its rating
     answers[0].save()
+    assert not services.is_current(report, "screen")  # the nightly rebuild would redo it
     second = build_once(REPORT)
     assert second.pk != first.pk and second.content_hash != first.content_hash
     assert not second.reused_from_id
