@@ -444,3 +444,16 @@ def test_answering_pages_have_a_small_fixed_number_of_queries(
     with django_assert_max_num_queries(14):
         pk = Response.objects.get(survey=survey).pk
         assert client.get(reverse("survey:review", args=[survey.slug, pk])).status_code == 200
+
+
+def test_answering_and_results_pages_in_english(client, owner, organisation, staff_user):
+    survey, q = make_survey()
+    client.force_login(owner)
+    url = _start(client, survey, organisation).url
+    page = client.get("/en" + url).content.decode()
+    assert "Training topics" in page and "Save and continue" in page and "Partnerships" in page
+    page = client.post("/en" + url, {}).content.decode()
+    assert "Please answer this question." in page
+    client.force_login(staff_user)
+    page = client.get(f"/en/survey/{survey.slug}/results/").content.decode()
+    assert "Survey results" in page and "Responses against the catalogue by province" in page
