@@ -174,9 +174,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT 
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_ROUTES = {"publications.tasks.*": {"queue": "pdf"}}
+# Only the renders go to the pdf queue: the sweepers and relays must not wait behind a render.
+CELERY_TASK_ROUTES = {
+    "publications.tasks.render_build": {"queue": "pdf"},
+    "trainings.tasks.render_certificate": {"queue": "pdf"},
+}
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "eregion.tasks.relay_outbox", "schedule": 60.0},
+    "relay-certificates": {"task": "trainings.tasks.relay_certificates", "schedule": 300.0},
 }
 
 # --- Publications (PDF builds) ---
