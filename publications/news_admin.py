@@ -1,19 +1,49 @@
 """Staff tools for news and the newsletter: articles, subscribers, and issues that staff
 preview as an email, test on themselves and send, with per-issue queued / sent / failed."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from ngofamily.forms import reencode_logo
+
 from . import newsletter
 from .news_models import Article, NewsletterIssue, Subscriber
 
 
+def _https_urls(field, **kwargs):
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
+class ArticleForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        formfield_callback = _https_urls
+        fields = [
+            "kind", "title", "slug", "summary", "body", "cover", "cover_alt", "title_en",
+            "summary_en", "body_en", "published_at", "author", "provinces", "starts_at", "ends_at",
+            "venue_settlement", "venue_address", "online", "online_url", "outlet", "outlet_date",
+            "outlet_url", "scan", "structures", "organisations", "courses", "publications",
+        ]  # fmt: skip
+
+    def clean_cover(self):
+        cover = self.cleaned_data.get("cover")
+        if cover and hasattr(cover, "content_type"):  # a new upload: checked like a logo
+            return reencode_logo(cover)
+        return cover
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "kind", "published_at", "author"]
     list_filter = ["kind", "provinces"]
     search_fields = ["title", "title_en", "slug"]

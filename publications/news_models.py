@@ -1,5 +1,7 @@
 """News, events, media coverage and the newsletter: the association's voice to citizens and NGOs."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core import signing
 from django.db import models
@@ -183,6 +185,7 @@ class Subscriber(models.Model):
     wants_publications = models.BooleanField(_("нови издания"), default=False)
     wants_family = models.BooleanField(_("фамилията НПО"), default=False)
     created_at = models.DateTimeField(_("записан"), auto_now_add=True)
+    confirmation_sent_at = models.DateTimeField(_("писмо за потвърждение"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("потвърден"), null=True, blank=True)
     unsubscribed_at = models.DateTimeField(_("отписан"), null=True, blank=True)
 
@@ -205,6 +208,9 @@ class Subscriber(models.Model):
     CONFIRM_SALT = "newsletter.confirm"
     UNSUBSCRIBE_SALT = "newsletter.unsubscribe"
     CONFIRM_MAX_AGE = 7 * 24 * 3600
+    # Asking again for an unconfirmed address resends the confirmation at most this often, so
+    # the form cannot be used to flood someone's inbox.
+    CONFIRM_RESEND_AFTER = timedelta(minutes=15)
 
     def confirm_token(self):
         return signing.dumps([self.pk, self.email], salt=self.CONFIRM_SALT, compress=True)

@@ -35,9 +35,15 @@ def subscribe(email: str, topics, language: str) -> Subscriber:
     subscriber.language = language
     if subscriber.unsubscribed_at is not None:  # coming back: confirm again
         subscriber.confirmed_at = subscriber.unsubscribed_at = None
-    subscriber.save()
-    if subscriber.confirmed_at is None:
+    now = timezone.now()
+    due = (
+        subscriber.confirmation_sent_at is None
+        or subscriber.confirmation_sent_at < now - Subscriber.CONFIRM_RESEND_AFTER
+    )
+    if subscriber.confirmed_at is None and due:
+        subscriber.confirmation_sent_at = now
         send_confirmation(subscriber)
+    subscriber.save()
     return subscriber
 
 

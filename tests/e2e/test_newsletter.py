@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from publications import newsletter
 from publications.models import Article, NewsletterIssue, Subscriber
+from tests.e2e.axe import assert_accessible
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -24,8 +25,13 @@ def test_subscribe_confirm_from_the_email_and_unsubscribe(page):
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     address = "reader@example.org"
 
+    Article.objects.create(
+        title="Обучение в Смолян", slug="smolyan", summary="Резюме.", published_at=timezone.now()
+    )
     page.goto("/news/")
+    assert_accessible(page)
     page.get_by_role("link", name="Абонирайте се за бюлетина").click()
+    assert_accessible(page)
     page.get_by_label("Имейл адрес").fill(address)
     page.get_by_label("Обучения").check()
     page.get_by_role("button", name="Абонирай ме").click()
@@ -38,11 +44,8 @@ def test_subscribe_confirm_from_the_email_and_unsubscribe(page):
     subscriber = Subscriber.objects.get(email=address)
     assert subscriber.is_active and subscriber.wants_news and subscriber.wants_trainings
 
-    article = Article.objects.create(
-        title="Нов брой", slug="nov-broy", summary="Резюме.", published_at=timezone.now()
-    )
     issue = NewsletterIssue.objects.create(subject="Бюлетин, март")
-    issue.articles.add(article)
+    issue.articles.add(Article.objects.get(slug="smolyan"))
     newsletter.start_sending(issue)
     [copy] = [m for m in mail.outbox if m.subject == "Бюлетин, март"]
     page.goto(path_of(copy.message()["List-Unsubscribe"].strip("<>")))

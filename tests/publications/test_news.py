@@ -188,3 +188,23 @@ def test_english_page_shows_the_english_version_when_written(client, region):
     html = client.get("/en/news/dvuezichna/").content.decode()
     assert "Title" in html and "<em>body</em>" in html
     assert "Заглавие" in client.get("/news/dvuezichna/").content.decode()
+
+
+def test_staff_add_an_article_in_admin_with_a_checked_cover(client, staff_user, region):
+    from django.contrib.auth.models import Permission
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    staff_user.user_permissions.add(*Permission.objects.filter(codename__endswith="_article"))
+    client.force_login(staff_user)
+    data = {
+        "kind": "news", "title": "От админа", "slug": "ot-admina", "summary": "Кратко.",
+        "body": "Текст", "published_at_0": "2026-01-01", "published_at_1": "10:00",
+        "cover": SimpleUploadedFile("cover.png", b"not an image", content_type="image/png"),
+    }  # fmt: skip
+    response = client.post(reverse("admin:publications_article_add"), data)
+    assert response.status_code == 200 and not Article.objects.filter(slug="ot-admina").exists()
+    assert "cover" in response.context["adminform"].form.errors
+    del data["cover"]
+    response = client.post(reverse("admin:publications_article_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Article.objects.get(slug="ot-admina").body_html == "<p>Текст</p>"

@@ -123,6 +123,17 @@ def test_subscribing_again_sends_no_second_email_to_a_confirmed_address(client):
     assert mail.outbox == []
 
 
+def test_asking_again_resends_the_confirmation_at_most_every_quarter_hour(client):
+    for _ in range(3):
+        client.post(reverse("news:subscribe"), {"email": "d@example.org", "topics": ["news"]})
+    assert len(mail.outbox) == 1
+    Subscriber.objects.filter(email="d@example.org").update(
+        confirmation_sent_at=timezone.now() - Subscriber.CONFIRM_RESEND_AFTER
+    )
+    client.post(reverse("news:subscribe"), {"email": "d@example.org", "topics": ["news"]})
+    assert len(mail.outbox) == 2
+
+
 def test_subscribe_form_needs_a_valid_address_and_a_topic(client):
     response = client.post(reverse("news:subscribe"), {"email": "not-an-address"})
     assert response.status_code == 200
