@@ -3,6 +3,7 @@ preview as an email, test on themselves and send, with per-issue queued / sent /
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -117,7 +118,7 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
     def _issue(self, request, pk):
         issue = get_object_or_404(NewsletterIssue, pk=pk)
         if not self.has_change_permission(request, issue):
-            raise PermissionError
+            raise PermissionDenied
         return issue
 
     def _back(self, issue):
@@ -128,6 +129,8 @@ class NewsletterIssueAdmin(admin.ModelAdmin):
     def preview_view(self, request, pk):
         """The issue as subscribers see it (HTML, or ``?format=text``)."""
         issue = get_object_or_404(NewsletterIssue, pk=pk)
+        if not self.has_view_or_change_permission(request, issue):
+            raise PermissionDenied
         language = request.GET.get("lang") if request.GET.get("lang") in ("bg", "en") else "bg"
         email = newsletter.preview(issue, language)
         if request.GET.get("format") == "text":

@@ -247,3 +247,14 @@ def test_people_without_staff_rights_cannot_send(client, user):
     assert response.status_code == 302 and "/login/" in response["Location"]
     issue.refresh_from_db()
     assert issue.status == NewsletterIssue.Status.DRAFT
+
+
+def test_staff_without_newsletter_rights_cannot_preview_or_send(client):
+    from tests.factories import UserFactory
+
+    issue = make_issue("Без права")
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(reverse("admin:newsletter-preview", args=[issue.pk])).status_code == 403
+    assert client.post(reverse("admin:newsletter-send", args=[issue.pk])).status_code == 403
+    issue.refresh_from_db()
+    assert issue.status == NewsletterIssue.Status.DRAFT
