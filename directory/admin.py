@@ -9,6 +9,7 @@ from import_export.formats import base_formats
 from import_export.widgets import ForeignKeyWidget
 from simple_history.admin import SimpleHistoryAdmin
 
+from eregion.admin_dashboard import waiting_first
 from eregion.validators import validate_ekatte
 
 from .models import (
@@ -284,24 +285,44 @@ class ServiceAdmin(SimpleHistoryAdmin):
 
 @admin.register(InaccuracyReport)
 class InaccuracyReportAdmin(admin.ModelAdmin):
-    """The staff queue of citizens' reports: new ones first."""
+    """The staff queue of citizens' reports: new ones first. Marking a report fixed or
+    declined emails its reporter once, with the staff note."""
 
-    list_display = ("structure", "created_at", "status", "short_message", "email")
+    list_display = ("structure", "created_at", "status", "short_message", "email", "answered_at")
     list_filter = ("status",)
     search_fields = ("structure__name", "message", "email")
     list_select_related = ("structure",)
     autocomplete_fields = ("structure",)
-    readonly_fields = ("created_at",)
+    readonly_fields = ("created_at", "language", "answered_at")
     actions = ["mark_fixed", "mark_rejected"]
+    ordering = (waiting_first("status", InaccuracyReport.Status.NEW), "-created_at")
 
     @admin.display(description=_("сигнал"))
     def short_message(self, obj):
         return obj.message[:80]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.answer():
+            self.message_user(request, _("Подателят ще получи имейл с отговора."))
+
+    def _close(self, request, queryset, status):
+        changed = answered = 0
+        for report in queryset.select_related("structure"):
+            report.status = status
+            report.save(update_fields=["status"])
+            changed += 1
+            answered += report.answer()
+        self.message_user(
+            request,
+            _("Променени сигнали: %(count)d; изпратени отговори: %(answered)d.")
+            % {"count": changed, "answered": answered},
+        )
+
     @admin.action(description=_("Отбележи като поправени"))
     def mark_fixed(self, request, queryset):
-        queryset.update(status=InaccuracyReport.Status.FIXED)
+        self._close(request, queryset, InaccuracyReport.Status.FIXED)
 
     @admin.action(description=_("Отхвърли"))
     def mark_rejected(self, request, queryset):
-        queryset.update(status=InaccuracyReport.Status.REJECTED)
+        self._close(request, queryset, InaccuracyReport.Status.REJECTED)

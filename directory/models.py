@@ -10,7 +10,7 @@ from django.core.validators import EmailValidator
 from django.db import models
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -580,6 +580,11 @@ class SearchWord(models.Model):
             cls.objects.bulk_create([cls(word=w) for w in words], ignore_conflicts=True)
 
 
+def get_language_code() -> str:
+    """The active language ("bg" or "en"), the default of a report's answer language."""
+    return (translation.get_language() or "bg")[:2]
+
+
 class InaccuracyReport(models.Model):
     """A citizen's note that something on a structure's page is wrong, for staff to check."""
 
@@ -600,7 +605,15 @@ class InaccuracyReport(models.Model):
         _("състояние"), max_length=10, choices=Status.choices, default=Status.NEW
     )
     created_at = models.DateTimeField(_("получен"), auto_now_add=True)
-    staff_note = models.TextField(_("бележка на служител"), blank=True)
+    staff_note = models.TextField(
+        _("бележка на служител"),
+        blank=True,
+        max_length=2000,
+        help_text=_("Изпраща се на подателя, когато сигналът бъде поправен или отхвърлен."),
+    )
+    # The page's language when the report was sent: the answer is written in it.
+    language = models.CharField(_("език"), max_length=5, default=get_language_code)
+    answered_at = models.DateTimeField(_("отговорено на"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("сигнал за неточност")
@@ -609,3 +622,18 @@ class InaccuracyReport(models.Model):
 
     def __str__(self):
         return f"{self.structure} ({self.created_at:%d.%m.%Y})"
+
+    def answer(self) -> bool:
+        """Email the reporter once that the report was fixed or declined, with the staff note.
+
+        True if an email was queued; a report without an address, still new, or already
+        answered gets none."""
+        from eregion.mail import queue_email
+
+        if self.status == self.Status.NEW or not self.email or self.answered_at:
+            return False
+        with translation.override(self.language or "bg"):
+            queue_email(self.email, "directory/email/report_answered", {"report": self})
+        self.answered_at = timezone.now()
+        InaccuracyReport.objects.filter(pk=self.pk).update(answered_at=self.answered_at)
+        return True

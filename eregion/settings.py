@@ -152,6 +152,20 @@ STORAGES = {
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# The operator of the portal (the data controller), shown on /about/ and the privacy notice.
+OPERATOR = {
+    "name": env("OPERATOR_NAME", default="Регионално сдружение на общините „Марица“"),
+    "address": env("OPERATOR_ADDRESS", default="гр. Пловдив"),
+    "email": env("OPERATOR_EMAIL", default="info@eregion.example"),
+    "phone": env("OPERATOR_PHONE", default=""),
+    "privacy_email": env("PRIVACY_EMAIL", default="privacy@eregion.example"),
+}
+# Links in emails sent outside a request (staff notifications) start with this address.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Staff notified of new submissions: this group's members, or all active staff if it is empty;
+# past the limit in an hour, the rest wait for the hourly digest.
+STAFF_NOTIFICATION_GROUP = env("STAFF_NOTIFICATION_GROUP", default="Модератори")
+STAFF_NOTIFICATION_LIMIT = env.int("STAFF_NOTIFICATION_LIMIT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="e-Region <noreply@eregion.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -176,6 +190,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ROUTES = {"publications.tasks.*": {"queue": "pdf"}}
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "eregion.tasks.relay_outbox", "schedule": 60.0},
+    "staff-digest": {"task": "eregion.tasks.send_staff_digest", "schedule": 3600.0},
 }
 
 REST_FRAMEWORK = {

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from eregion.admin_dashboard import waiting_first
+
 from . import services
 from .forms import NoteForm, RejectForm
 from .models import (
@@ -87,6 +89,8 @@ class OrganisationAdmin(SimpleHistoryAdmin):
         "public_benefit",
     ]
     search_fields = ["name", "name_latin", "eik", "register_eik", "register_number"]
+    # What waits for staff first, then the rest by name.
+    ordering = [waiting_first("status", Organisation.Status.PENDING), "name"]
     list_select_related = ["settlement", "province"]
     autocomplete_fields = ["settlement", "owners"]
     filter_horizontal = ["fields_of_activity", "target_groups"]
@@ -185,6 +189,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 @admin.register(ClaimRequest)
 class ClaimRequestAdmin(admin.ModelAdmin):
     list_display = ["organisation", "user", "role", "message", "status", "created_at"]
+    ordering = [waiting_first("status", ClaimRequest.Status.PENDING), "-created_at"]
     list_filter = ["status"]
     list_select_related = ["organisation", "user"]
     search_fields = ["organisation__name", "user__email"]
@@ -212,6 +217,7 @@ class ClaimRequestAdmin(admin.ModelAdmin):
 @admin.register(FamilyMembership)
 class FamilyMembershipAdmin(SimpleHistoryAdmin):
     list_display = ["organisation", "status", "motivation", "applied_at", "decided_at"]
+    ordering = [waiting_first("status", FamilyMembership.Status.APPLIED), "-applied_at"]
     list_filter = ["status"]
     list_select_related = ["organisation"]
     search_fields = ["organisation__name"]

@@ -224,9 +224,13 @@ def claim(request, slug):
         raise PermissionDenied
     form = ClaimForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.request_claim(
-            organisation, request.user, form.cleaned_data["role"], form.cleaned_data["message"]
-        )
+        try:
+            services.request_claim(
+                organisation, request.user, form.cleaned_data["role"], form.cleaned_data["message"]
+            )
+        except services.ClaimAlreadyPending as exc:
+            messages.info(request, exc.messages[0])
+            return redirect("account-profile")
         messages.success(
             request,
             _("Заявката е изпратена. Служител на РСО „Марица“ ще я провери и ще ви пише."),
