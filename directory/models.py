@@ -57,7 +57,7 @@ class Province(LatinName):
     name = models.CharField(_("име"), max_length=100)
     name_latin = models.CharField(_("име на латиница"), max_length=100, editable=False)
     nuts3 = models.CharField("NUTS3", max_length=5)
-    slug = models.SlugField(unique=True, max_length=100)
+    slug = models.SlugField(_("адрес в портала"), unique=True, max_length=100)
 
     objects = GeographyQuerySet.as_manager()
 
@@ -80,7 +80,7 @@ class Municipality(LatinName):
     ekatte = models.CharField(_("ЕКАТТЕ на центъра"), max_length=5, validators=[validate_ekatte])
     name = models.CharField(_("име"), max_length=100)
     name_latin = models.CharField(_("име на латиница"), max_length=100, editable=False)
-    slug = models.SlugField(unique=True, max_length=100)
+    slug = models.SlugField(_("адрес в портала"), unique=True, max_length=100)
 
     objects = GeographyQuerySet.as_manager()
 
@@ -253,7 +253,11 @@ class AdministrativeStructure(LatinName):
     name = models.CharField(_("наименование"), max_length=200)
     name_latin = models.CharField(_("име на латиница"), max_length=200, editable=False)
     slug = models.SlugField(
-        unique=True, max_length=120, blank=True, help_text=_("Празно: от името на латиница.")
+        _("адрес в портала"),
+        unique=True,
+        max_length=120,
+        blank=True,
+        help_text=_("Празно: от името на латиница."),
     )
     kind = models.CharField(_("вид"), max_length=20, choices=Kind.choices, db_index=True)
     agency = models.CharField(_("ведомство"), max_length=20, choices=Agency.choices, blank=True)

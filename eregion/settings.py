@@ -130,6 +130,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 LANGUAGE_CODE = "bg"
 LANGUAGES = [("bg", "Български"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Bulgarian date input as people type it (01.12.2026); see eregion/formats/bg/formats.py.
+FORMAT_MODULE_PATH = ["eregion.formats"]
 TIME_ZONE = "Europe/Sofia"
 USE_I18N = True
 USE_TZ = True

@@ -5,9 +5,9 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from eregion.admin_dashboard import waiting_first
+from eregion.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin
 
 from . import services
 from .forms import NoteForm, RejectForm
