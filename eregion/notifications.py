@@ -76,7 +76,7 @@ def send_digest() -> bool:
 
 
 def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    return settings.PUBLIC_BASE_URL.rstrip("/") + path
 
 
 def admin_change_url(obj) -> str:
