@@ -171,3 +171,17 @@ def test_dashboard_counts_failed_emails_and_links_each_filtered_list(client, sta
     for row in rows.values():
         assert client.get(row["url"]).status_code == 200, row["key"]
     assert FamilyMembership.Status.APPLIED == "applied"
+
+
+def test_dashboard_counts_failed_pdf_builds(client, staff_user):
+    from publications.models import Build, Publication
+
+    before = counts()["builds"]
+    Build.objects.create(
+        publication=Publication.objects.first(), variant="screen", status=Build.Status.FAILED
+    )
+    assert counts()["builds"] == before + 1
+    client.force_login(staff_user)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "Неуспешни PDF издания" in page
+    assert 'href="/admin/publications/build/?status__exact=failed"' in page
