@@ -14,3 +14,10 @@ def import_field_label(field_name, opts):
     except (FieldDoesNotExist, AttributeError):
         return f"„{field_name}“"
     return f"„{label}“ ({field_name})"
+
+
+@register.simple_tag
+def import_row_name(result, row) -> str:
+    """The name in a bad row (its ``name`` column), so the clerk finds the row in the file."""
+    values = dict(zip(result.diff_headers, row.values, strict=False))
+    return str(values.get("name") or "").strip()
