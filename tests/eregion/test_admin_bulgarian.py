@@ -3,6 +3,7 @@ is expected; nothing written), Bulgarian dates and numbers accepted, export labe
 sentences, the CSP-safe templates and the favicon."""
 
 import datetime
+import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -138,3 +139,10 @@ def test_import_history_of_a_structure_uses_bulgarian_dates(client, staff_user, 
         reverse("admin:directory_administrativestructure_history", args=[structure.pk])
     ).content.decode()
     assert "— → 1 декември 2026" in page
+
+
+def test_the_choose_widget_speaks_bulgarian(client, staff_user):
+    client.force_login(staff_user)
+    catalogue = client.get("/admin/jsi18n/").content.decode()
+    # The catalogue is JSON with escaped non-ASCII: "Избери всички %s".
+    assert json.dumps("Избери всички %s") in catalogue
