@@ -19,14 +19,9 @@ from .models import (
 )
 
 
-def _owner_emails(organisation):
-    return [u.email for u in organisation.owners.all()]
-
-
 def _notify_owners(organisation, template, **context):
-    emails = _owner_emails(organisation)
-    if emails:
-        queue_email(emails, template, {"organisation": organisation, **context})
+    """Email the owners, each in the language set on their account."""
+    queue_for_users(organisation.owners.all(), template, {"organisation": organisation, **context})
 
 
 # --- Moderation -----------------------------------------------------------------------------
@@ -122,8 +117,8 @@ def confirm_claim(claim, note=""):
     claim.decided_at = timezone.now()
     claim.save()
     claim.organisation.owners.add(claim.user)
-    queue_email(
-        claim.user.email,
+    queue_for_users(
+        [claim.user],
         "ngofamily/email/claim_confirmed",
         {"organisation": claim.organisation, "claim": claim},
     )
@@ -140,8 +135,8 @@ def decline_claim(claim, note=""):
     claim.note = note
     claim.decided_at = timezone.now()
     claim.save()
-    queue_email(
-        claim.user.email,
+    queue_for_users(
+        [claim.user],
         "ngofamily/email/claim_declined",
         {"organisation": claim.organisation, "claim": claim},
     )

@@ -185,3 +185,53 @@ def test_dashboard_counts_failed_pdf_builds(client, staff_user):
     page = client.get(reverse("admin:index")).content.decode()
     assert "Неуспешни PDF издания" in page
     assert 'href="/admin/publications/build/?status__exact=failed"' in page
+
+
+def test_owners_hear_of_the_decision_in_the_language_they_chose(
+    client, staff_user, django_capture_on_commit_callbacks
+):
+    english = UserFactory(language="en")
+    bulgarian = UserFactory()
+    organisation = OrganisationFactory(
+        owners=[english, bulgarian], status=Organisation.Status.PENDING, name="Сдружение „Мост“"
+    )
+    client.force_login(staff_user)  # staff work in the Bulgarian admin
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:ngofamily_organisation_changelist"),
+            {"action": "approve_selected", "_selected_action": [organisation.pk]},
+        )
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert "published" in subjects[english.email]
+    assert "публикувана" in subjects[bulgarian.email]
+
+
+def test_the_profile_sets_the_language_of_emails(client, user):
+    client.force_login(user)
+    response = client.post(
+        reverse("account-profile"), {"full_name": user.full_name, "phone": "", "language": "en"}
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.language == "en"
+
+
+def test_sign_up_on_the_english_pages_sets_english(client):
+    from eregion.models import User
+
+    client.post(
+        "/en/accounts/signup/",
+        {
+            "email": "reader@example.org",
+            "full_name": "Jane Reader",
+            "password1": "a long and unusual passphrase",
+            "password2": "a long and unusual passphrase",
+        },
+    )
+    assert User.objects.get(email="reader@example.org").language == "en"
+
+
+def test_admin_index_query_count_is_fixed(client, staff_user, django_assert_max_num_queries):
+    client.force_login(staff_user)
+    with django_assert_max_num_queries(9):  # session, user, six counts, recent actions
+        assert client.get(reverse("admin:index")).status_code == 200
