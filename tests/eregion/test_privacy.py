@@ -48,6 +48,13 @@ def test_signup_and_report_form_link_it_next_to_the_fields(client, region):
     assert f'href="{PRIVACY}"' in form
 
 
+def test_the_organisation_and_claim_forms_link_it(client, user):
+    centre = OrganisationFactory(source=Organisation.Source.COMMUNITY_CENTRES)
+    client.force_login(user)
+    for url in [reverse("ngofamily:register"), reverse("ngofamily:claim", args=[centre.slug])]:
+        assert f'href="{PRIVACY}"' in client.get(url).content.decode(), url
+
+
 def test_about_shows_the_operators_contacts(client):
     page = client.get(reverse("about")).content.decode()
     assert "data-operator" in page
