@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from directory.models import AdministrativeStructure, Settlement, WorkingHours
 from eregion.validators import format_phone
+from ngofamily.survey_results import report_chapter
 
 from .models import Publication
 
@@ -335,6 +336,14 @@ def chapters(publication: Publication) -> Content:
         ]
         dates = [s.updated_at for p in contacts for s in p["structures"]]
         as_of = max([as_of, *dates])
+    if publication.kind == Publication.Kind.REPORT:
+        # The generated "Survey results" chapter: its figures are in the snapshot (and the
+        # HTML), so the report's content hash changes when the answers do.
+        survey = report_chapter()
+        if survey is not None:
+            context["survey_chapter"] = survey["context"]
+            snapshot["survey"] = survey["snapshot"]
+            as_of = max(filter(None, [as_of, survey["as_of"]]))
     return Content(
         template="publications/print/chapters.html",
         context=context,
