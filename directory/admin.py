@@ -19,6 +19,7 @@ from .models import (
     Province,
     Service,
     Settlement,
+    Synonym,
     WorkingHours,
 )
 
@@ -277,9 +278,21 @@ class AdministrativeStructureAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 @admin.register(Service)
 class ServiceAdmin(SimpleHistoryAdmin):
     formfield_overrides = HTTPS_URLS
-    list_display = ("name", "iisda_code", "fee", "deadline")
-    search_fields = ("name", "name_latin", "iisda_code")
+    list_display = ("name", "name_en", "iisda_code", "fee", "deadline")
+    search_fields = ("name", "name_latin", "name_en", "iisda_code")
     readonly_fields = ("name_latin",)
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    """Staff teach the search what citizens' words and abbreviations mean."""
+
+    formfield_overrides = HTTPS_URLS
+    list_display = ("term", "words", "kind", "agency", "service", "meaning")
+    list_filter = ("kind", "agency")
+    search_fields = ("term", "key", "key_latin", "words", "meaning")
+    list_select_related = ("service",)
+    autocomplete_fields = ("service",)
 
 
 @admin.register(InaccuracyReport)

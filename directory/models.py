@@ -179,13 +179,22 @@ class Service(LatinName):
 
     name = models.CharField(_("наименование"), max_length=300, unique=True)
     name_latin = models.CharField(_("име на латиница"), max_length=300, editable=False)
+    name_en = models.CharField(
+        _("наименование на английски"),
+        max_length=300,
+        blank=True,
+        help_text=_("За английската версия; празно: името на латиница."),
+    )
     iisda_code = models.CharField(_("код в ИИСДА"), max_length=10, blank=True)
     description = models.TextField(_("описание"), blank=True)
     fee = models.CharField(_("такса"), max_length=200, blank=True)
     deadline = models.CharField(_("срок"), max_length=200, blank=True)
     link = models.URLField(_("връзка"), blank=True)
+    description_en = models.TextField(_("описание на английски"), blank=True)
+    search_key = models.TextField(editable=False, default="")
+    description_key = models.TextField(editable=False, default="")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_key", "description_key"])
 
     class Meta:
         verbose_name = _("услуга")
@@ -194,6 +203,34 @@ class Service(LatinName):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        SearchWord.add(self.search_key + self.description_key)
+
+    def fill_derived(self):
+        super().fill_derived()
+        # Padded like the structures' keys; the English name too, so English words find it.
+        # Words of the name match by prefix, those of the description only whole ("община"
+        # is not "общината" of every description).
+        self.search_key = f" {search_key(self.name, self.name_en)} "
+        self.description_key = f" {search_key(self.description, self.description_en)} "
+
+    def has_word(self, word: str, whole: bool = False) -> bool:
+        """Whether ``word`` begins a word of the name (is a whole one, with ``whole``) or is a
+        whole word of the description; the test the database runs in ``Search``."""
+        name_hit = f" {word} " in self.search_key if whole else f" {word}" in self.search_key
+        return name_hit or f" {word} " in self.description_key
+
+    @property
+    def english_name(self) -> str:
+        return self.name_en or self.name_latin
+
+    @property
+    def description_display(self) -> str:
+        from eregion.i18n import in_page_language
+
+        return in_page_language(self.description, self.description_en)
 
 
 class StructureQuerySet(models.QuerySet):
@@ -609,3 +646,97 @@ class InaccuracyReport(models.Model):
 
     def __str__(self):
         return f"{self.structure} ({self.created_at:%d.%m.%Y})"
+
+
+class SynonymQuerySet(models.QuerySet):
+    def for_keys(self, keys):
+        """The synonyms whose term, in Cyrillic or Latin, is one of the folded ``keys``."""
+        return self.filter(models.Q(key__in=keys) | models.Q(key_latin__in=keys))
+
+
+class Synonym(models.Model):
+    """What a word or abbreviation citizens type means in the directory ("НАП" is the agency,
+    "адресна регистрация" the certificate of permanent address, "court" is "съд"): staff keep
+    this table; the search reads a query's terms through it before it corrects typos."""
+
+    term = models.CharField(
+        _("дума или съкращение"),
+        max_length=100,
+        help_text=_("Както го пишат гражданите, напр. „НАП“, „адресна регистрация“, „court“."),
+    )
+    words = models.CharField(
+        _("търси вместо това"),
+        max_length=200,
+        blank=True,
+        help_text=_("Думи, с които да се търси вместо термина, напр. „съд“ за „court“."),
+    )
+    kind = models.CharField(
+        _("вид структура"), max_length=20, choices=AdministrativeStructure.Kind.choices, blank=True
+    )
+    agency = models.CharField(
+        _("ведомство"), max_length=20, choices=AdministrativeStructure.Agency.choices, blank=True
+    )
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="synonyms",
+        verbose_name=_("услуга"),
+    )
+    meaning = models.CharField(
+        _("пълно наименование"),
+        max_length=200,
+        blank=True,
+        help_text=_("Показва се на гражданите, напр. „Национална агенция за приходите“."),
+    )
+    website = models.URLField(
+        _("сайт със звената"),
+        blank=True,
+        help_text=_("Където ведомството само изброява звената си, докато не са в справочника."),
+    )
+    key = models.CharField(max_length=100, editable=False, db_index=True)
+    key_latin = models.CharField(max_length=200, editable=False, db_index=True)
+
+    objects = SynonymQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("синоним или съкращение")
+        verbose_name_plural = _("синоними и съкращения")
+        ordering = ["key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(words="", kind="", agency="", service__isnull=True),
+                name="synonym_means_something",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.term} → {self.target_display}"
+
+    def save(self, *args, **kwargs):
+        self.fill_derived()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if not (self.words or self.kind or self.agency or self.service_id):
+            raise ValidationError(
+                _("Посочете думи, вид структура, ведомство или услуга, които терминът означава.")
+            )
+
+    def fill_derived(self):
+        from eregion.text import fold
+
+        self.key = fold(self.term)
+        self.key_latin = fold(transliterate(self.term))
+
+    @property
+    def target_display(self) -> str:
+        parts = [self.words] if self.words else []
+        if self.kind:
+            parts.append(str(self.get_kind_display()))
+        if self.agency:
+            parts.append(str(self.get_agency_display()))
+        if self.service_id:
+            parts.append(str(self.service))
+        return ", ".join(parts)

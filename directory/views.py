@@ -41,7 +41,8 @@ def _published():
 
 def index(request):
     """The list with facets and search; an htmx request gets only the results part."""
-    filterset = StructureFilter(request.GET, queryset=_published())
+    services = list(Service.objects.all())
+    filterset = StructureFilter(request.GET, queryset=_published(), services=services)
     base = _published()
     if filterset.is_valid():
         qs = filterset.qs
@@ -54,7 +55,7 @@ def index(request):
         facets,
         Province.objects.all(),
         Municipality.objects.all(),
-        Service.objects.all(),
+        services,
         is_english(),
     )
     now = timezone.now()
@@ -66,6 +67,10 @@ def index(request):
         "options": options,
         "query": filterset.form.cleaned_data.get("q", "") if filterset.is_valid() else "",
         "corrected": filterset.search.corrected,
+        "layout": filterset.search.layout,
+        "meanings": [row for meaning in filterset.search.meanings for row in meaning],
+        "services_found": filterset.search.services,
+        "no_offices": filterset.search.agencies_without_offices(),
         "facet_labels": {name: filterset.form.fields[name].label for name in options},
     }
     template = "directory/index.html"
@@ -283,7 +288,7 @@ def municipality_detail(request, slug):
 
 
 def map_view(request):
-    filterset = StructureFilter(request.GET, queryset=_published())
+    filterset = StructureFilter(request.GET, queryset=_published(), present_agencies_only=True)
     return render(
         request,
         "directory/map.html",

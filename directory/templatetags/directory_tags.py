@@ -8,7 +8,10 @@ register = template.Library()
 
 @register.filter
 def local_name(obj):
-    """The Latin name on English pages, the Bulgarian one otherwise."""
+    """The English name on English pages (the Latin one where there is no translation), the
+    Bulgarian one otherwise."""
+    if eregion_i18n.is_english() and getattr(obj, "english_name", ""):
+        return obj.english_name
     return eregion_i18n.local_name(obj)
 
 
