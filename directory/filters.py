@@ -47,9 +47,8 @@ class StructureFilter(django_filters.FilterSet):
                 .values_list("agency", flat=True)
                 .distinct()
             )
-            self.filters["agency"].extra["choices"] = [
-                (value, label) for value, label in Structure.Agency.choices if value in present
-            ]
+            field = self.form.fields["agency"]
+            field.choices = [(v, label) for v, label in field.choices if v == "" or v in present]
         for name, field in self.form.fields.items():
             field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
             if english and hasattr(field, "label_from_instance"):

@@ -440,6 +440,32 @@ class AdministrativeStructure(LatinName):
     # -- what pages show --
 
     @property
+    def english_name(self) -> str:
+        from .english import english_name
+
+        return english_name(self.name)
+
+    @property
+    def address_display(self) -> str:
+        """The postal address in the page's language, the town named once: in Latin per the
+        2009 Act on English pages."""
+        from eregion.i18n import is_english
+
+        from .english import latin_address, local_address
+
+        town = self.settlement.name if self.settlement_id else ""
+        if is_english():
+            street = latin_address(self.address, town)
+            place = " ".join(
+                p for p in [self.postal_code, self.settlement.name_latin if town else ""] if p
+            )
+            return ", ".join(p for p in [street, place] if p)
+        place = " ".join(
+            p for p in [self.postal_code, f"{self.settlement.prefix} {town}" if town else ""] if p
+        )
+        return ", ".join(p for p in [place, local_address(self.address, town)] if p)
+
+    @property
     def phone_list(self) -> list[str]:
         return _split_list(self.phones)
 

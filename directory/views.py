@@ -114,7 +114,7 @@ def _json_ld(request, structure) -> str:
         "@context": "https://schema.org",
         "@type": "GovernmentOffice",
         "name": structure.name,
-        "alternateName": structure.name_latin,
+        "alternateName": structure.english_name,
         "url": request.build_absolute_uri(structure.get_absolute_url()),
         "address": {
             "@type": "PostalAddress",
