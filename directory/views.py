@@ -58,6 +58,13 @@ def index(request):
         services,
         is_english(),
     )
+    labels = {name: filterset.form.fields[name].label for name in options}
+    active_filters = [
+        {"name": name, "label": labels[name], "value": o["label"]}
+        for name, choices in options.items()
+        for o in choices
+        if o["selected"]
+    ]
     now = timezone.now()
     rows = [(s, s.opening_status(now)) for s in page.object_list]
     context = {
@@ -71,7 +78,8 @@ def index(request):
         "meanings": [row for meaning in filterset.search.meanings for row in meaning],
         "services_found": filterset.search.services,
         "no_offices": filterset.search.agencies_without_offices(),
-        "facet_labels": {name: filterset.form.fields[name].label for name in options},
+        "facet_labels": labels,
+        "active_filters": active_filters,
     }
     template = "directory/index.html"
     if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):

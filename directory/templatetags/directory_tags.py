@@ -33,6 +33,16 @@ def query_with(context, **changes):
     return f"?{encoded}" if encoded else "?"
 
 
+@register.simple_tag(takes_context=True)
+def query_without(context, name):
+    """The current query string without the filter ``name`` (and back on the first page)."""
+    params = context["request"].GET.copy()
+    params.pop(name, None)
+    params.pop("page", None)
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else ""
+
+
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, "")
