@@ -493,6 +493,11 @@ class AdministrativeStructure(LatinName):
             return float(s.lat), float(s.lon)
         return None
 
+    @property
+    def coordinates_approximate(self) -> bool:
+        """Whether ``coordinates`` are its settlement's centre, not the office's own point."""
+        return self.coordinates is not None and (self.lat is None or self.lon is None)
+
     def weekly_hours(self) -> dict[int, "WorkingHours"]:
         """Working hours by weekday (0 Monday); uses prefetched ``hours`` when there."""
         return {h.weekday: h for h in self.hours.all()}

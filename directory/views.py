@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache as django_cache
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -297,11 +297,17 @@ def municipality_detail(request, slug):
 
 def map_view(request):
     filterset = StructureFilter(request.GET, queryset=_published(), present_agencies_only=True)
+    listed = filterset.qs if filterset.is_valid() else _published().none()
+    located = Q(lat__isnull=False, lon__isnull=False) | Q(
+        settlement__lat__isnull=False, settlement__lon__isnull=False
+    )
     return render(
         request,
         "directory/map.html",
         {
             "filter": filterset,
+            "listed": listed.count(),
+            "shown": listed.filter(located).count(),
             "map_tile_url": settings.MAP_TILE_URL,
             "map_attribution": settings.MAP_TILE_ATTRIBUTION,
             "query": request.GET.urlencode(),
@@ -375,9 +381,11 @@ EXPORT_COLUMNS = [
 
 
 def _export_rows(request):
+    """The rows of the structures the list shows for the same filters and search."""
+    filterset = StructureFilter(request.GET, queryset=_published())
+    qs = filterset.qs if filterset.is_valid() else _published().none()
     qs = (
-        _published()
-        .select_related("parent", "province", "municipality", "settlement")
+        qs.select_related("parent", "province", "municipality", "settlement")
         .prefetch_related("hours")
         .order_by("province__code", "kind", "name", "pk")
     )
