@@ -41,6 +41,11 @@ QUERIES = [
     ("two words", "районен съд"),
     ("village", "Абланица"),
     ("no match", "qqqzzz"),
+    # issue 18: needs, abbreviations, wrong keyboard layout, English
+    ("service", "постоянен адрес"),
+    ("abbreviation", "НАП"),
+    ("wrong layout", "m.florl"),
+    ("English", "court plovdiv"),
 ]
 
 PREFIXES = [

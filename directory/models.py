@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache as django_cache
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import models
@@ -679,10 +680,27 @@ class InaccuracyReport(models.Model):
         return f"{self.structure} ({self.created_at:%d.%m.%Y})"
 
 
+SYNONYMS_CACHE_KEY = "directory:synonyms:v1"
+SYNONYMS_CACHE_SECONDS = 300
+SYNONYM_FIELDS = [
+    "id", "term", "words", "kind", "agency", "service_id", "meaning", "website", "key", "key_latin"
+]  # fmt: skip
+
+
+def forget_synonyms():
+    """Clear the cached table now and once the change is committed (a search in between
+    would cache the table as it was)."""
+    from django.db import transaction
+
+    django_cache.delete(SYNONYMS_CACHE_KEY)
+    transaction.on_commit(lambda: django_cache.delete(SYNONYMS_CACHE_KEY))
+
+
 class SynonymQuerySet(models.QuerySet):
-    def for_keys(self, keys):
-        """The synonyms whose term, in Cyrillic or Latin, is one of the folded ``keys``."""
-        return self.filter(models.Q(key__in=keys) | models.Q(key_latin__in=keys))
+    def delete(self):
+        result = super().delete()
+        forget_synonyms()
+        return result
 
 
 class Synonym(models.Model):
@@ -748,6 +766,22 @@ class Synonym(models.Model):
     def save(self, *args, **kwargs):
         self.fill_derived()
         super().save(*args, **kwargs)
+        forget_synonyms()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        forget_synonyms()
+        return result
+
+    @classmethod
+    def cached(cls) -> list["Synonym"]:
+        """The whole table (a few hundred rows at most), kept in the cache so that a search
+        does not ask for it: every save and delete clears it, and it expires anyway."""
+        rows = django_cache.get(SYNONYMS_CACHE_KEY)
+        if rows is None:
+            rows = [{f: getattr(s, f) for f in SYNONYM_FIELDS} for s in cls.objects.order_by("pk")]
+            django_cache.set(SYNONYMS_CACHE_KEY, rows, SYNONYMS_CACHE_SECONDS)
+        return [cls(**row) for row in rows]
 
     def clean(self):
         if not (self.words or self.kind or self.agency or self.service_id):

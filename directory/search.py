@@ -22,7 +22,14 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import connection
 from django.db.models import Case, F, Func, IntegerField, Q, TextField, Value, When
 
-from eregion.search import MAX_WORDS, Dictionary, Query, word_condition
+from eregion.search import (
+    MAX_CORRECTIONS,
+    MAX_WORDS,
+    MIN_CORRECTED_LENGTH,
+    Dictionary,
+    Query,
+    word_condition,
+)
 from eregion.text import fold, query_words
 
 from .models import AdministrativeStructure, SearchWord, Service, Synonym
@@ -62,6 +69,39 @@ def providers(service_ids):
     return through.objects.filter(service_id__in=service_ids).values("administrativestructure_id")
 
 
+_SERVICE_BRANCH = """
+(SELECT %s::text, id::text, -1::real FROM directory_service
+ WHERE search_key LIKE %s OR description_key LIKE %s)"""
+
+
+# The services of a misspelt word's nearest dictionary words ("correction|service id"), so
+# that they come in the same round trip as the corrections themselves.
+_CORRECTED_SERVICE_BRANCH = f"""
+(SELECT %s::text, c.word || '|' || s.id::text, -1::real FROM (
+    SELECT word FROM directory_searchword
+    WHERE NOT EXISTS (SELECT 1 FROM directory_searchword WHERE word LIKE %s)
+      AND word %% %s
+    ORDER BY word <-> %s, word
+    LIMIT {MAX_CORRECTIONS}
+) c JOIN directory_service s
+  ON s.search_key LIKE '%% ' || c.word || ' %%'
+  OR s.description_key LIKE '%% ' || c.word || ' %%')"""
+
+
+def _service_branches(words, correct=True):
+    """The lookup's extra branches: for each word, the services whose name has a word
+    starting with it or whose description has it whole, and those of its corrections
+    (PostgreSQL)."""
+    branches = [(_SERVICE_BRANCH, [w, f"% {w}%", f"% {w} %"]) for w in words]
+    if correct:
+        branches += [
+            (_CORRECTED_SERVICE_BRANCH, [w, w + "%", w, w])
+            for w in words
+            if len(w) >= MIN_CORRECTED_LENGTH
+        ]
+    return branches
+
+
 def read_synonyms(tokens: list[str]) -> tuple[list[str], list[list[Synonym]]]:
     """Take the synonyms' terms out of ``tokens`` (longest first): the tokens left, with the
     words the terms stand for, and the terms that mean a kind, an agency or a service."""
@@ -75,7 +115,7 @@ def read_synonyms(tokens: list[str]) -> tuple[list[str], list[list[Synonym]]]:
     if not keys:
         return tokens, []
     by_key: dict[str, list[Synonym]] = {}
-    for synonym in Synonym.objects.for_keys(keys).select_related("service"):
+    for synonym in Synonym.cached():
         for key in {synonym.key, synonym.key_latin}:
             if key in keys:
                 by_key.setdefault(key, []).append(synonym)
@@ -108,7 +148,8 @@ class Search:
         tokens, self.meanings = read_synonyms(tokens)
         if len(tokens) > 1 or self.meanings:
             tokens = [t for t in tokens if fold(t) not in ENGLISH_FILLERS]
-        self.query = Query.read(tokens, DICTIONARY)
+        # Which services each word names comes in the dictionary's round trip.
+        self.query = Query.read(tokens, DICTIONARY, extra=None if services else _service_branches)
         self.words = self.query.words
         self.fixes = self.query.fixes
         self.word_services, self.services = self._services(services)
@@ -125,51 +166,48 @@ class Search:
         return self.query.layout
 
     def _services(self, all_services=None):
-        """The services each word finds (by prefix, or a corrected word whole), and those that
-        the whole query finds (every word, and every term that means a service)."""
-        if not self.words and not any(r.service_id for m in self.meanings for r in m):
-            return {}, []
-        condition = Q()
-        for word in self.words:
-            for w in self.fixes.get(word) or [word]:
-                condition |= word_condition("search_key", w, padded=True)
-                condition |= Q(description_key__contains=f" {w} ")
-        for meaning in self.meanings:
-            for row in meaning:
-                if row.service_id:
-                    condition |= Q(pk=row.service_id)
-        if all_services is None:
-            services = list(Service.objects.filter(condition).order_by("name"))
-        else:
-            services = [
-                s
-                for s in all_services
-                if any(
-                    s.has_word(w, whole=w != word)
-                    for word in self.words
-                    for w in self.fixes.get(word) or [word]
-                )
-                or any(s.pk == r.service_id for m in self.meanings for r in m)
-            ]
-        word_services = {}
-        for word in self.words:
-            alternatives = self.fixes.get(word)
-            word_services[word] = {
-                s.pk
-                for s in services
-                if (
-                    any(s.has_word(alt, whole=True) for alt in alternatives)
-                    if alternatives
-                    else s.has_word(word)
-                )
-            }
+        """The services each word finds (by prefix of a word of the name, or a whole word of the
+        description; a corrected word's alternatives whole), and those the whole query finds
+        (every word, and every term that means a service)."""
         meant = [{r.service_id for r in m if r.service_id} for m in self.meanings]
-        whole = [
-            s
-            for s in services
-            if all(s.pk in word_services[w] for w in self.words)
-            and all(s.pk in ids for ids in meant if ids)
-        ]
+        if not self.words and not any(meant):
+            return {}, []
+        word_services: dict[str, set[int]] = {}
+        if all_services is None and connection.vendor != "postgresql":
+            all_services = list(Service.objects.all())  # no round trip to share: scan
+        if all_services is not None:
+            for word in self.words:
+                alternatives = self.fixes.get(word)
+                word_services[word] = {
+                    s.pk
+                    for s in all_services
+                    if (
+                        any(s.has_word(alt, whole=True) for alt in alternatives)
+                        if alternatives
+                        else s.has_word(word)
+                    )
+                }
+        else:
+            for word, found, _flag in self.query.extra:
+                correction, _bar, service_id = found.rpartition("|")
+                if correction and correction not in self.fixes.get(word, ()):
+                    continue  # a correction too far from the word, dropped
+                word_services.setdefault(word, set()).add(int(service_id))
+            for word in self.words:
+                word_services.setdefault(word, set())
+        whole_ids = None
+        for word in self.words:
+            ids = word_services[word]
+            whole_ids = set(ids) if whole_ids is None else whole_ids & ids
+        for ids in meant:
+            if ids:
+                whole_ids = set(ids) if whole_ids is None else whole_ids & ids
+        if not whole_ids:
+            return word_services, []
+        if all_services is not None:
+            whole = [s for s in all_services if s.pk in whole_ids]
+        else:
+            whole = list(Service.objects.filter(pk__in=whole_ids).order_by("name"))
         return word_services, whole
 
     # -- what the page says --

@@ -58,14 +58,18 @@ _CORRECTION_BRANCH = """
 ) c)"""
 
 
-def lookup(words: list[str], dictionary: Dictionary) -> tuple[set[str], dict[str, list[str]]]:
-    """Which of ``words`` begin a dictionary word, and the nearest dictionary words of those
-    (long enough to correct) that begin none."""
+def lookup(
+    words: list[str], dictionary: Dictionary, correct: bool = True, extra=()
+) -> tuple[set[str], dict[str, list[str]], list[tuple]]:
+    """Which of ``words`` begin a dictionary word, and (with ``correct``) the nearest
+    dictionary words of those long enough to correct that begin none. ``extra``: more
+    ``(sql, params)`` branches of the same round trip, each giving rows ``(text, text, -1)``,
+    returned as they come (the directory asks which services each word names)."""
     if not words:
-        return set(), {}
+        return set(), {}, []
     known: set[str] = set()
     found: dict[str, list[str]] = {}
-    correctable = [w for w in words if len(w) >= MIN_CORRECTED_LENGTH]
+    correctable = [w for w in words if len(w) >= MIN_CORRECTED_LENGTH] if correct else []
     if connection.vendor == "postgresql":
         branches, params = [], []
         for w in words:
@@ -76,10 +80,15 @@ def lookup(words: list[str], dictionary: Dictionary) -> tuple[set[str], dict[str
                 _CORRECTION_BRANCH.format(source=dictionary.source, limit=MAX_CORRECTIONS)
             )
             params += [w, w, w + "%", w, w]
+        for sql, extra_params in extra:
+            branches.append(sql)
+            params += extra_params
         sql = dictionary.cte + " UNION ALL ".join(branches)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
+        extras = [row for row in rows if row[2] is not None and row[2] < 0]
+        rows = [row for row in rows if row[2] is None or row[2] >= 0]
         best: dict[str, float] = {}
         for word, correction, similarity in rows:
             if correction is None:
@@ -89,7 +98,7 @@ def lookup(words: list[str], dictionary: Dictionary) -> tuple[set[str], dict[str
         for word, correction, similarity in rows:
             if correction is not None and similarity >= best[word] * CLOSE_ENOUGH:
                 found.setdefault(word, []).append(correction)
-        return known, found
+        return known, found, extras
     # The embedded SQLite database: the dictionary is small enough to scan in Python.
     vocabulary = list(dictionary.python_words())
     for word in words:
@@ -99,44 +108,58 @@ def lookup(words: list[str], dictionary: Dictionary) -> tuple[set[str], dict[str
             close = difflib.get_close_matches(word, vocabulary, n=MAX_CORRECTIONS, cutoff=0.7)
             if close:
                 found[word] = close
-    return known, found
+    return known, found, []
 
 
 @dataclass
 class Query:
     """A query's words after the dictionary has read them: ``words`` to match, ``fixes`` (a
-    word -> the dictionary words it stands for, when it was misspelt) and ``layout`` (a token
-    typed in the wrong keyboard layout -> how it reads in Cyrillic)."""
+    word -> the dictionary words it stands for, when it was misspelt), ``layout`` (a token
+    typed in the wrong keyboard layout -> how it reads in Cyrillic) and the ``extra`` rows the
+    caller asked for in the same round trip."""
 
     words: list[str] = field(default_factory=list)
     fixes: dict[str, list[str]] = field(default_factory=dict)
     layout: dict[str, str] = field(default_factory=dict)
+    extra: list[tuple] = field(default_factory=list)
 
     @classmethod
-    def read(cls, tokens: list[str], dictionary: Dictionary) -> "Query":
-        """Read the raw ``tokens`` (the query split at spaces) against ``dictionary``."""
+    def read(cls, tokens: list[str], dictionary: Dictionary, extra=None) -> "Query":
+        """Read the raw ``tokens`` (the query split at spaces) against ``dictionary``;
+        ``extra(words, correct=True)`` gives more branches for the lookup's round trip (see
+        ``lookup``).
+
+        One query; a second only when a token is unknown and could be a Latin-keyboard typo.
+        """
         tokens = [t for t in tokens if query_words(t)][: MAX_WORDS * 2]
-        readings = {}
-        for token in tokens:
-            if len(token) >= 3:
-                for reading in from_wrong_layout(token).values():
-                    if query_words(reading) == [reading]:
-                        readings.setdefault(token, []).append(reading)
         asked: list[str] = []
         for token in tokens:
-            for w in query_words(token) + readings.get(token, []):
+            for w in query_words(token):
                 if w not in asked:
                     asked.append(w)
-        known, fixes = lookup(asked[: MAX_WORDS * 3], dictionary)
-        query = cls()
+        asked = asked[: MAX_WORDS * 2]
+        known, fixes, rows = lookup(asked, dictionary, extra=extra(asked) if extra else ())
+        readings = {}
+        for token in tokens:
+            if len(token) >= 3 and not all(w in known for w in query_words(token)):
+                for reading in from_wrong_layout(token).values():
+                    if query_words(reading) == [reading] and reading not in asked:
+                        readings.setdefault(token, []).append(reading)
+        if readings:
+            more = [r for rs in readings.values() for r in rs]
+            known_readings, _fixes, more_rows = lookup(
+                more, dictionary, correct=False, extra=extra(more, correct=False) if extra else ()
+            )
+            known |= known_readings
+            rows += more_rows
+        query = cls(extra=rows)
         for token in tokens:
             words = query_words(token)
-            if not all(w in known for w in words):
-                for reading in readings.get(token, []):
-                    if reading in known:
-                        query.layout[token] = reading
-                        words = [reading]
-                        break
+            for reading in readings.get(token, []):
+                if reading in known:
+                    query.layout[token] = reading
+                    words = [reading]
+                    break
             for w in words:
                 if w not in query.words and len(query.words) < MAX_WORDS:
                     query.words.append(w)

@@ -138,3 +138,12 @@ def test_needs_and_abbreviations_keep_the_query_count(
 ):
     with django_assert_max_num_queries(15):
         assert client.get("/directory/", {"q": query}).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["постоянан адрес", "удостоверене за постоянен адрес"])
+def test_a_misspelt_need_still_finds_the_offices(client, directory, query):
+    from directory.search import search
+
+    providers = directory.filter(services__name=PERMANENT_ADDRESS).count()
+    assert result_count(client.get("/directory/", {"q": query})) == providers
+    assert search(query).count() == providers  # the engine alone asks the services itself
