@@ -774,14 +774,23 @@ class Synonym(models.Model):
         return result
 
     @classmethod
-    def cached(cls) -> list["Synonym"]:
-        """The whole table (a few hundred rows at most), kept in the cache so that a search
-        does not ask for it: every save and delete clears it, and it expires anyway."""
-        rows = django_cache.get(SYNONYMS_CACHE_KEY)
-        if rows is None:
-            rows = [{f: getattr(s, f) for f in SYNONYM_FIELDS} for s in cls.objects.order_by("pk")]
-            django_cache.set(SYNONYMS_CACHE_KEY, rows, SYNONYMS_CACHE_SECONDS)
-        return [cls(**row) for row in rows]
+    def by_key(cls) -> dict[str, list[tuple]]:
+        """The whole table (a few hundred rows at most) by its Cyrillic and Latin keys, as
+        field values, kept in the cache so that a search does not ask for it: every save and
+        delete clears it, and it expires anyway. ``from_values`` makes a row of them."""
+        table = django_cache.get(SYNONYMS_CACHE_KEY)
+        if table is None:
+            table = {}
+            for synonym in cls.objects.order_by("pk"):
+                values = tuple(getattr(synonym, f) for f in SYNONYM_FIELDS)
+                for key in {synonym.key, synonym.key_latin}:
+                    table.setdefault(key, []).append(values)
+            django_cache.set(SYNONYMS_CACHE_KEY, table, SYNONYMS_CACHE_SECONDS)
+        return table
+
+    @classmethod
+    def from_values(cls, values: tuple) -> "Synonym":
+        return cls(**dict(zip(SYNONYM_FIELDS, values, strict=True)))
 
     def clean(self):
         if not (self.words or self.kind or self.agency or self.service_id):

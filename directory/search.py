@@ -69,9 +69,11 @@ def providers(service_ids):
     return through.objects.filter(service_id__in=service_ids).values("administrativestructure_id")
 
 
+# For all the query's words at once: the services whose name has a word starting with one,
+# or whose description has it whole.
 _SERVICE_BRANCH = """
-(SELECT %s::text, id::text, -1::real FROM directory_service
- WHERE search_key LIKE %s OR description_key LIKE %s)"""
+(SELECT w, s.id::text, -1::real FROM unnest(%s::text[]) w JOIN directory_service s
+  ON s.search_key LIKE '%% ' || w || '%%' OR s.description_key LIKE '%% ' || w || ' %%')"""
 
 
 # The services of a misspelt word's nearest dictionary words ("correction|service id"), so
@@ -92,7 +94,7 @@ def _service_branches(words, correct=True):
     """The lookup's extra branches: for each word, the services whose name has a word
     starting with it or whose description has it whole, and those of its corrections
     (PostgreSQL)."""
-    branches = [(_SERVICE_BRANCH, [w, f"% {w}%", f"% {w} %"]) for w in words]
+    branches = [(_SERVICE_BRANCH, [list(words)])]
     if correct:
         branches += [
             (_CORRECTED_SERVICE_BRANCH, [w, w + "%", w, w])
@@ -114,11 +116,10 @@ def read_synonyms(tokens: list[str]) -> tuple[list[str], list[list[Synonym]]]:
     keys.discard("")
     if not keys:
         return tokens, []
-    by_key: dict[str, list[Synonym]] = {}
-    for synonym in Synonym.cached():
-        for key in {synonym.key, synonym.key_latin}:
-            if key in keys:
-                by_key.setdefault(key, []).append(synonym)
+    table = Synonym.by_key()
+    by_key = {
+        key: [Synonym.from_values(values) for values in table[key]] for key in keys if key in table
+    }
     if not by_key:
         return tokens, []
     left, meanings, i = [], [], 0
