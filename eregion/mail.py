@@ -12,8 +12,13 @@ from .models import OutboundEmail
 log = logging.getLogger(__name__)
 
 
-def queue_email(to, template: str, context: dict | None = None, *, reply_to=()) -> OutboundEmail:
+def queue_email(
+    to, template: str, context: dict | None = None, *, reply_to=(), attachments=()
+) -> OutboundEmail:
     """Render ``template`` and queue it for ``to`` (an address or a list of them).
+
+    ``attachments`` are text files as ``(filename, content, mimetype)``, e.g. an .ics invitation;
+    they are stored with the email, so a retry sends the same files.
 
     ``template`` names a prefix: ``<template>_subject.txt`` and ``<template>.txt`` are
     required, ``<template>.html`` is optional. Rendered now, in the active language; sent by a
@@ -33,6 +38,10 @@ def queue_email(to, template: str, context: dict | None = None, *, reply_to=()) 
         body=body,
         html=html,
         reply_to=list(reply_to),
+        attachments=[
+            {"filename": name, "content": content, "mimetype": mimetype}
+            for name, content, mimetype in attachments
+        ],
         # Sent at once after commit; the relay steps in only if that hand-off is lost.
         next_attempt_at=timezone.now() + OutboundEmail.RELAY_GRACE,
     )

@@ -114,6 +114,12 @@ class OutboundEmail(models.Model):
     body = models.TextField(_("текст"))
     html = models.TextField(_("HTML"), blank=True)
     reply_to = models.JSONField(_("отговор до"), default=list, blank=True)
+    attachments = models.JSONField(
+        _("прикачени файлове"),
+        default=list,
+        blank=True,
+        help_text=_("Текстови файлове (напр. покана за календар .ics): име, вид и съдържание."),
+    )
     status = models.CharField(
         _("състояние"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

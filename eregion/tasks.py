@@ -47,6 +47,8 @@ def send_email(email_id: int) -> str:
     )
     if email.html:
         message.attach_alternative(email.html, "text/html")
+    for attachment in email.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     try:
         message.send()
     except Exception as exc:  # SMTP refused, DNS, timeout: record it, never lose it

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from directory.models import AdministrativeStructure, Municipality, Province, Settlement
 from ngofamily.models import FamilyMembership, Organisation
+from trainings.models import Session
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,12 @@ def home(request):
     return render(
         request,
         "eregion/home.html",
-        {"facts": facts, "extra_facts": extra_facts, "provinces": region},
+        {
+            "facts": facts,
+            "extra_facts": extra_facts,
+            "provinces": region,
+            "next_session": Session.objects.next_open(),
+        },
     )
 
 

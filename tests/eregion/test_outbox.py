@@ -24,6 +24,19 @@ def test_in_process_mode_sends_after_commit():
     assert "Здравейте, Иван" in mail.outbox[0].body
 
 
+@pytest.mark.django_db
+def test_attachments_are_stored_with_the_email_and_sent_with_it():
+    invitation = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+    email = queue_email(
+        "ngo@example.org",
+        "eregion/email/test",
+        {"name": "Иван"},
+        attachments=[("invite.ics", invitation, "text/calendar")],
+    )
+    assert send_email(email.pk) == "sent"
+    assert mail.outbox[0].attachments == [("invite.ics", invitation, "text/calendar")]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_change_sends_nothing():
     with pytest.raises(RuntimeError), transaction.atomic():

@@ -1,0 +1,146 @@
+"""Background work of the trainings: certificate PDFs, rendered on the ``pdf`` queue."""
+
+import logging
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from eregion.mail import queue_email
+
+from .models import Certificate
+
+log = logging.getLogger(__name__)
+
+
+def _static_roots():
+    roots = [Path(p).resolve() for p in settings.STATICFILES_DIRS]
+    roots.append(Path(settings.STATIC_ROOT).resolve())
+    return roots
+
+
+def check_fetchable(url):
+    """Refuse every URL but ``data:`` and our own static files (no network, no other files)."""
+    parsed = urlparse(url)
+    if parsed.scheme == "data":
+        return url
+    if parsed.scheme == "file":
+        path = Path(unquote(parsed.path)).resolve()
+        if any(path.is_relative_to(root) for root in _static_roots()):
+            return url
+    raise ValueError(f"refused to fetch {url!r}: only the portal's static files may be used")
+
+
+def static_only_fetcher():
+    """WeasyPrint's URL fetcher (70+: a ``URLFetcher`` subclass) limited by ``check_fetchable``."""
+    from weasyprint.urls import URLFetcher
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            return super().fetch(check_fetchable(url), headers)
+
+    return StaticOnlyFetcher(allowed_protocols=["file", "data"], fail_on_errors=False)
+
+
+def static_file_url(name):
+    """A ``file://`` URL of one of our static files, for the print templates."""
+    found = finders.find(name)
+    return Path(found).resolve().as_uri() if found else ""
+
+
+def qr_svg(data):
+    import segno
+
+    return segno.make(data, error="m").svg_inline(scale=4, border=0, dark="#000")
+
+
+def render_pdf(certificate, verify_url):
+    from weasyprint import HTML
+
+    enrolment = certificate.enrolment
+    session = enrolment.session
+    html = render_to_string(
+        "trainings/print/certificate.html",
+        {
+            "certificate": certificate,
+            "enrolment": enrolment,
+            "session": session,
+            "course": session.course,
+            "organisation": enrolment.organisation,
+            "verify_url": verify_url,
+            "qr_svg": qr_svg(verify_url),
+            "logo_url": static_file_url("img/favicon.svg"),
+        },
+    )
+    return HTML(string=html, url_fetcher=static_only_fetcher(), base_url="file:///").write_pdf()
+
+
+def enqueue_certificate(certificate_id, base_url=""):
+    """Render a certificate on the ``pdf`` queue once the current transaction commits."""
+    transaction.on_commit(
+        lambda: render_certificate.apply_async((certificate_id, base_url), queue="pdf")
+    )
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    max_retries=5,
+)
+def render_certificate(self, certificate_id, base_url=""):
+    """Render one certificate's PDF and email its holder; does nothing if it is done already."""
+    certificate = (
+        Certificate.objects.select_related(
+            "enrolment__user", "enrolment__organisation", "enrolment__session__course"
+        )
+        .filter(pk=certificate_id)
+        .first()
+    )
+    if certificate is None or certificate.status == Certificate.Status.READY:
+        return "skipped"
+    verify_url = (base_url or "").rstrip("/") + certificate.get_absolute_url()
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            pdf = render_pdf(certificate, verify_url)
+        except Exception as exc:
+            # Commit the failure before anything else happens (never re-raise inside the
+            # transaction that records it).
+            log.exception("certificate %s failed", certificate_id)
+            Certificate.objects.filter(pk=certificate_id).update(
+                status=Certificate.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]
+            )
+            return "failed"
+        with transaction.atomic():
+            certificate = Certificate.objects.select_for_update().get(pk=certificate_id)
+            if certificate.status == Certificate.Status.READY:
+                return "skipped"
+            certificate.file.save(
+                f"certificate-{certificate.number}.pdf", ContentFile(pdf), save=False
+            )
+            certificate.status = Certificate.Status.READY
+            certificate.error = ""
+            certificate.rendered_at = timezone.now()
+            certificate.emailed_at = timezone.now()
+            certificate.save()
+            enrolment = certificate.enrolment
+            queue_email(
+                enrolment.user.email,
+                "trainings/email/certificate",
+                {
+                    "certificate": certificate,
+                    "course": enrolment.session.course,
+                    "session": enrolment.session,
+                    "verify_url": verify_url,
+                    "pdf_url": (base_url or "").rstrip("/")
+                    + certificate.get_absolute_url()
+                    + "pdf/",
+                },
+            )
+    return "rendered"
