@@ -23,9 +23,7 @@ from django.db import connection
 from django.db.models import Case, F, Func, IntegerField, Q, TextField, Value, When
 
 from eregion.search import (
-    MAX_CORRECTIONS,
     MAX_WORDS,
-    MIN_CORRECTED_LENGTH,
     Dictionary,
     Query,
     word_condition,
@@ -37,6 +35,12 @@ from .models import AdministrativeStructure, SearchWord, Service, Synonym
 DICTIONARY = Dictionary(
     source="directory_searchword",
     python_words=lambda: SearchWord.objects.values_list("word", flat=True),
+    # The services a correction names, as "id,id" (the table is small: a scan per correction).
+    about_correction=(
+        "(SELECT string_agg(s.id::text, ',') FROM directory_service s"
+        " WHERE s.search_key LIKE '%% ' || c.word || ' %%'"
+        " OR s.description_key LIKE '%% ' || c.word || ' %%')"
+    ),
 )
 
 # Words of English names that say nothing in a search ("Municipality of Asenovgrad").
@@ -72,36 +76,15 @@ def providers(service_ids):
 # For all the query's words at once: the services whose name has a word starting with one,
 # or whose description has it whole.
 _SERVICE_BRANCH = """
-(SELECT w, s.id::text, -1::real FROM unnest(%s::text[]) w JOIN directory_service s
+(SELECT w, s.id::text, -1::real, NULL::text FROM unnest(%s::text[]) w JOIN directory_service s
   ON s.search_key LIKE '%% ' || w || '%%' OR s.description_key LIKE '%% ' || w || ' %%')"""
 
 
-# The services of a misspelt word's nearest dictionary words ("correction|service id"), so
-# that they come in the same round trip as the corrections themselves.
-_CORRECTED_SERVICE_BRANCH = f"""
-(SELECT %s::text, c.word || '|' || s.id::text, -1::real FROM (
-    SELECT word FROM directory_searchword
-    WHERE NOT EXISTS (SELECT 1 FROM directory_searchword WHERE word LIKE %s)
-      AND word %% %s
-    ORDER BY word <-> %s, word
-    LIMIT {MAX_CORRECTIONS}
-) c JOIN directory_service s
-  ON s.search_key LIKE '%% ' || c.word || ' %%'
-  OR s.description_key LIKE '%% ' || c.word || ' %%')"""
-
-
 def _service_branches(words, correct=True):
-    """The lookup's extra branches: for each word, the services whose name has a word
-    starting with it or whose description has it whole, and those of its corrections
-    (PostgreSQL)."""
-    branches = [(_SERVICE_BRANCH, [list(words)])]
-    if correct:
-        branches += [
-            (_CORRECTED_SERVICE_BRANCH, [w, w + "%", w, w])
-            for w in words
-            if len(w) >= MIN_CORRECTED_LENGTH
-        ]
-    return branches
+    """The lookup's extra branch: the services whose name has a word starting with one of
+    ``words``, or whose description has it whole (PostgreSQL). Those of a misspelt word's
+    corrections come with the corrections (``DICTIONARY.about_correction``)."""
+    return [(_SERVICE_BRANCH, [list(words)])]
 
 
 def read_synonyms(tokens: list[str]) -> tuple[list[str], list[list[Synonym]]]:
@@ -189,11 +172,9 @@ class Search:
                     )
                 }
         else:
-            for word, found, _flag in self.query.extra:
-                correction, _bar, service_id = found.rpartition("|")
-                if correction and correction not in self.fixes.get(word, ()):
-                    continue  # a correction too far from the word, dropped
-                word_services.setdefault(word, set()).add(int(service_id))
+            for word, found, _flag, about in self.query.extra:
+                ids = about.split(",") if about is not None else [found]
+                word_services.setdefault(word, set()).update(int(i) for i in ids)
             for word in self.words:
                 word_services.setdefault(word, set())
         whole_ids = None

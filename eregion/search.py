@@ -40,16 +40,19 @@ class Dictionary:
     source: str
     python_words: object
     cte: str = ""
+    # An SQL expression over a correction ``c.word`` whose text comes back with it (the
+    # directory asks which services the corrected word names, in the same round trip).
+    about_correction: str = "NULL::text"
 
 
 # One pair of branches per word, with the word as a constant so that the planner can use the
 # indexes: "does a dictionary word begin with it" is a one-time filter on the pattern index,
 # and only a word that begins none pays for the nearest-neighbour search.
 _KNOWN_BRANCH = """
-(SELECT %s::text, NULL::text, 1.0::real WHERE EXISTS (
+(SELECT %s::text, NULL::text, 1.0::real, NULL::text WHERE EXISTS (
     SELECT 1 FROM {source} WHERE word LIKE %s))"""
 _CORRECTION_BRANCH = """
-(SELECT %s::text, c.word, similarity(c.word, %s) FROM (
+(SELECT %s::text, c.word, similarity(c.word, %s), {about} FROM (
     SELECT word FROM {source}
     WHERE NOT EXISTS (SELECT 1 FROM {source} WHERE word LIKE %s)
       AND word %% %s
@@ -63,8 +66,9 @@ def lookup(
 ) -> tuple[set[str], dict[str, list[str]], list[tuple]]:
     """Which of ``words`` begin a dictionary word, and (with ``correct``) the nearest
     dictionary words of those long enough to correct that begin none. ``extra``: more
-    ``(sql, params)`` branches of the same round trip, each giving rows ``(text, text, -1)``,
-    returned as they come (the directory asks which services each word names)."""
+    ``(sql, params)`` branches of the same round trip, each giving rows ``(text, text, -1,
+    text)``, returned as they come (the directory asks which services each word names), with
+    a row ``(word, correction, -1, about)`` for each correction's ``about_correction``."""
     if not words:
         return set(), {}, []
     known: set[str] = set()
@@ -77,7 +81,11 @@ def lookup(
             params += [w, w + "%"]
         for w in correctable:
             branches.append(
-                _CORRECTION_BRANCH.format(source=dictionary.source, limit=MAX_CORRECTIONS)
+                _CORRECTION_BRANCH.format(
+                    source=dictionary.source,
+                    limit=MAX_CORRECTIONS,
+                    about=dictionary.about_correction,
+                )
             )
             params += [w, w, w + "%", w, w]
         for sql, extra_params in extra:
@@ -90,14 +98,16 @@ def lookup(
         extras = [row for row in rows if row[2] is not None and row[2] < 0]
         rows = [row for row in rows if row[2] is None or row[2] >= 0]
         best: dict[str, float] = {}
-        for word, correction, similarity in rows:
+        for word, correction, similarity, _about in rows:
             if correction is None:
                 known.add(word)
             else:
                 best[word] = max(best.get(word, 0), similarity)
-        for word, correction, similarity in rows:
+        for word, correction, similarity, about in rows:
             if correction is not None and similarity >= best[word] * CLOSE_ENOUGH:
                 found.setdefault(word, []).append(correction)
+                if about is not None:
+                    extras.append((word, correction, -1, about))
         return known, found, extras
     # The embedded SQLite database: the dictionary is small enough to scan in Python.
     vocabulary = list(dictionary.python_words())
