@@ -45,20 +45,21 @@ class Dictionary:
     about_correction: str = "NULL::text"
 
 
-# One pair of branches per word, with the word as a constant so that the planner can use the
-# indexes: "does a dictionary word begin with it" is a one-time filter on the pattern index,
-# and only a word that begins none pays for the nearest-neighbour search.
-_KNOWN_BRANCH = """
-(SELECT %s::text, NULL::text, 1.0::real, NULL::text WHERE EXISTS (
-    SELECT 1 FROM {source} WHERE word LIKE %s))"""
-_CORRECTION_BRANCH = """
-(SELECT %s::text, c.word, similarity(c.word, %s), {about} FROM (
+# One branch per word, with the word as a constant so that the planner can use the indexes:
+# "does a dictionary word begin with it" is one index probe, and only a word that begins none
+# (and is long enough to correct) pays for the nearest-neighbour search on the trigram GiST
+# index. A known word gives one row with similarity 2; an unknown one its corrections, or one
+# row of NULLs.
+_WORD_BRANCH = """
+(SELECT %s::text, c.word,
+        CASE WHEN k.known THEN 2.0::real ELSE similarity(c.word, %s) END, {about}
+ FROM (SELECT EXISTS (SELECT 1 FROM {source} WHERE word LIKE %s) AS known) k
+ LEFT JOIN LATERAL (
     SELECT word FROM {source}
-    WHERE NOT EXISTS (SELECT 1 FROM {source} WHERE word LIKE %s)
-      AND word %% %s
+    WHERE NOT k.known AND %s AND word %% %s
     ORDER BY word <-> %s, word
     LIMIT {limit}
-) c)"""
+ ) c ON true)"""
 
 
 def lookup(
@@ -76,18 +77,12 @@ def lookup(
     correctable = [w for w in words if len(w) >= MIN_CORRECTED_LENGTH] if correct else []
     if connection.vendor == "postgresql":
         branches, params = [], []
+        branch = _WORD_BRANCH.format(
+            source=dictionary.source, limit=MAX_CORRECTIONS, about=dictionary.about_correction
+        )
         for w in words:
-            branches.append(_KNOWN_BRANCH.format(source=dictionary.source))
-            params += [w, w + "%"]
-        for w in correctable:
-            branches.append(
-                _CORRECTION_BRANCH.format(
-                    source=dictionary.source,
-                    limit=MAX_CORRECTIONS,
-                    about=dictionary.about_correction,
-                )
-            )
-            params += [w, w, w + "%", w, w]
+            branches.append(branch)
+            params += [w, w, w + "%", w in correctable, w, w]
         for sql, extra_params in extra:
             branches.append(sql)
             params += extra_params
@@ -99,12 +94,14 @@ def lookup(
         rows = [row for row in rows if row[2] is None or row[2] >= 0]
         best: dict[str, float] = {}
         for word, correction, similarity, _about in rows:
-            if correction is None:
+            if similarity is not None and similarity > 1:
                 known.add(word)
-            else:
+            elif correction is not None:
                 best[word] = max(best.get(word, 0), similarity)
         for word, correction, similarity, about in rows:
-            if correction is not None and similarity >= best[word] * CLOSE_ENOUGH:
+            if correction is None or word in known:
+                continue
+            if similarity >= best[word] * CLOSE_ENOUGH:
                 found.setdefault(word, []).append(correction)
                 if about is not None:
                     extras.append((word, correction, -1, about))
