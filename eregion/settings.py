@@ -8,6 +8,7 @@ services. ``DEBUG`` is off unless set; then ``SECRET_KEY`` is required.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -173,10 +174,35 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT 
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_ROUTES = {"publications.tasks.*": {"queue": "pdf"}}
+# Only the renders go to the pdf queue: the sweepers and relays must not wait behind a render.
+CELERY_TASK_ROUTES = {
+    "publications.tasks.render_build": {"queue": "pdf"},
+    "trainings.tasks.render_certificate": {"queue": "pdf"},
+}
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "eregion.tasks.relay_outbox", "schedule": 60.0},
+    "relay-certificates": {"task": "trainings.tasks.relay_certificates", "schedule": 300.0},
 }
+
+# --- Publications (PDF builds) ---
+# The portal's public address, printed as QR codes and links in the PDFs (in production, by
+# default, https:// and the first allowed host).
+_first_host = next((h.lstrip(".") for h in ALLOWED_HOSTS if h.strip(".*")), "localhost")
+PUBLIC_BASE_URL = env(
+    "PUBLIC_BASE_URL", default="http://127.0.0.1:8000" if DEBUG else f"https://{_first_host}"
+)
+# A running build whose worker gave no sign of life for this long is failed and retried.
+PUBLICATIONS_HEARTBEAT_SECONDS = 15
+PUBLICATIONS_STUCK_SECONDS = env.int("PUBLICATIONS_STUCK_SECONDS", default=120)
+CELERY_BEAT_SCHEDULE["publications-recover-stuck"] = {
+    "task": "publications.tasks.recover_stuck_builds",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["publications-nightly-rebuild"] = {
+    "task": "publications.tasks.rebuild_changed_publications",
+    "schedule": crontab(hour=3, minute=30),
+}
+# --- end of publications ---
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("directory/", include("directory.urls")),
     path("ngos/", include("ngofamily.urls")),
     path("family/", include("ngofamily.family_urls")),
+    path("survey/", include("ngofamily.survey_urls")),
     path("trainings/", include("trainings.urls")),
     path("publications/", include("publications.urls")),
     prefix_default_language=False,

@@ -287,3 +287,6 @@ class CoEditorInviteAdmin(admin.ModelAdmin):
     list_select_related = ["organisation"]
     search_fields = ["email", "organisation__name"]
     readonly_fields = ["organisation", "email", "invited_by", "accepted_at"]
+
+
+from . import survey_admin  # noqa: E402,F401  (the survey's admin pages)

@@ -331,6 +331,7 @@ class Certificate(models.Model):
     )
     file = models.FileField(_("PDF"), upload_to="trainings/certificates/", blank=True)
     error = models.TextField(_("грешка"), blank=True)
+    created_at = models.DateTimeField(_("създаден"), default=timezone.now)
     rendered_at = models.DateTimeField(_("изготвен на"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("изпратен на"), null=True, blank=True)
 

@@ -1,6 +1,7 @@
 """Background work of the trainings: certificate PDFs, rendered on the ``pdf`` queue."""
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -81,11 +82,32 @@ def render_pdf(certificate, verify_url):
     return HTML(string=html, url_fetcher=static_only_fetcher(), base_url="file:///").write_pdf()
 
 
+def send_to_worker(certificate_id, base_url=""):
+    """Hand one certificate to the ``pdf`` queue; if the broker is down the relay will."""
+    try:
+        render_certificate.delay(certificate_id, base_url)
+    except Exception as exc:  # broker unreachable: the certificate stays pending
+        log.warning("certificate %s left for the relay: %s", certificate_id, exc)
+
+
 def enqueue_certificate(certificate_id, base_url=""):
     """Render a certificate on the ``pdf`` queue once the current transaction commits."""
-    transaction.on_commit(
-        lambda: render_certificate.apply_async((certificate_id, base_url), queue="pdf")
+    transaction.on_commit(lambda: send_to_worker(certificate_id, base_url))
+
+
+@shared_task
+def relay_certificates(older_than_minutes: int = 5) -> int:
+    """Re-send certificates still pending after a while (the broker was down, a worker died):
+    nobody waits for ever for a certificate. Rendering twice is harmless (the task checks)."""
+    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    ids = list(
+        Certificate.objects.filter(
+            status=Certificate.Status.PENDING, created_at__lte=cutoff
+        ).values_list("pk", flat=True)[:200]
     )
+    for certificate_id in ids:
+        send_to_worker(certificate_id)
+    return len(ids)
 
 
 @shared_task(
@@ -105,7 +127,8 @@ def render_certificate(self, certificate_id, base_url=""):
     )
     if certificate is None or certificate.status == Certificate.Status.READY:
         return "skipped"
-    verify_url = (base_url or "").rstrip("/") + certificate.get_absolute_url()
+    base_url = base_url or settings.PUBLIC_BASE_URL
+    verify_url = base_url.rstrip("/") + certificate.get_absolute_url()
     with translation.override(settings.LANGUAGE_CODE):
         try:
             pdf = render_pdf(certificate, verify_url)

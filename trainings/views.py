@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ngofamily.models import Answer, Response
+
 from . import services
 from .forms import EnrolForm, FeedbackForm
 from .ical import enrolment_calendar, sessions_calendar
@@ -379,8 +381,20 @@ def _results():
             trained=Count("sessions__enrolments__user", filter=attended, distinct=True)
         )
     )
+    # Organisations that asked for the topic in a needs survey (ngofamily's Answer rows).
+    asked = dict(
+        Answer.objects.filter(
+            question__training_topics=True,
+            response__status=Response.Status.SUBMITTED,
+            response__organisation__isnull=False,
+        )
+        .values("choice")
+        .annotate(n=Count("response__organisation", distinct=True))
+        .values_list("choice", "n")
+    )
     for c in courses:
         c.percent = min(round(c.trained * 100 / c.target), 100) if c.target else 100
+        c.asked = asked.get(c.slug, 0) if c.audience == Course.Audience.NGO else None
     groups = (
         Enrolment.objects.attended()
         .values(

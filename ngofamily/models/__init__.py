@@ -24,8 +24,10 @@ from .family import (  # noqa: E402
     WorkArea,
     WorkPlanItem,
 )
+from .survey import Answer, Question, Response, Section, Survey  # noqa: E402
 
 __all__ = [
+    "Answer",
     "ClaimRequest",
     "CoEditorInvite",
     "FamilyCharter",
@@ -34,6 +36,10 @@ __all__ = [
     "Organisation",
     "OrganisationQuerySet",
     "ProgressUpdate",
+    "Question",
+    "Response",
+    "Section",
+    "Survey",
     "TargetGroup",
     "WorkArea",
     "WorkPlanItem",

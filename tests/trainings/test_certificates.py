@@ -3,9 +3,11 @@ rendered by a real Celery worker on the pdf queue, emailed, and checkable by its
 
 import shutil
 import subprocess
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from eregion.models import OutboundEmail
 from tests.conftest import wait_for
@@ -142,3 +144,37 @@ def test_certificates_are_queued_on_the_pdf_queue_after_commit(worker_factory):
     services.complete(session, base_url="https://eregion.example/")
     assert broker.llen("pdf") == 3
     assert Certificate.objects.filter(status="pending").count() == 3
+
+
+@pytest.mark.celery
+@pytest.mark.faults
+def test_a_certificate_issued_while_redis_is_down_is_rendered_by_the_relay(celery_worker):
+    from eregion.celery import app
+    from tests.conftest import use_broker
+    from trainings import services
+    from trainings.tasks import relay_certificates
+
+    session = SessionFactory()
+    enrolment = EnrolmentFactory(session=session, attended=True)
+    use_broker("redis://127.0.0.1:1/0")  # nothing listens there: Redis is "down"
+    app.conf.broker_connection_max_retries = 0
+    try:
+        [certificate] = services.complete(session, base_url="https://eregion.example")
+    finally:
+        app.conf.broker_connection_max_retries = 100
+        use_broker(celery_worker.broker_url)
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.PENDING  # completing did not fail
+    assert relay_certificates() == 0  # not yet: the hand-off may still be on its way
+    Certificate.objects.filter(pk=certificate.pk).update(
+        created_at=timezone.now() - timedelta(minutes=10)
+    )
+    assert relay_certificates() == 1
+    wait_for(
+        lambda: Certificate.objects.get(pk=certificate.pk).status == Certificate.Status.READY,
+        message="the relayed certificate to be rendered",
+    )
+    certificate.refresh_from_db()
+    assert "https://eregion.example" not in _pdf_text(certificate.file.path)  # not passed on
+    assert certificate.get_absolute_url() in _pdf_text(certificate.file.path).replace("\n", "")
+    assert OutboundEmail.objects.filter(to=[enrolment.user.email]).exists()
