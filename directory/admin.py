@@ -12,7 +12,7 @@ from import_export.forms import SelectableFieldsExportForm
 from import_export.widgets import ForeignKeyWidget
 
 from eregion.admin_dashboard import waiting_first
-from eregion.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin
+from eregion.admin_history import ReadableHistoryAdmin
 from eregion.validators import validate_ekatte
 
 from .models import (
@@ -23,6 +23,7 @@ from .models import (
     Province,
     Service,
     Settlement,
+    Synonym,
     WorkingHours,
 )
 
@@ -270,7 +271,7 @@ class LabelledExportForm(SelectableFieldsExportForm):
 
 
 @admin.register(AdministrativeStructure)
-class AdministrativeStructureAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class AdministrativeStructureAdmin(ImportExportModelAdmin, ReadableHistoryAdmin):
     resource_classes = [StructureResource]
     export_form_class = LabelledExportForm
     formfield_overrides = HTTPS_URLS
@@ -352,11 +353,23 @@ class AdministrativeStructureAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(SimpleHistoryAdmin):
+class ServiceAdmin(ReadableHistoryAdmin):
     formfield_overrides = HTTPS_URLS
-    list_display = ("name", "iisda_code", "fee", "deadline")
-    search_fields = ("name", "name_latin", "iisda_code")
+    list_display = ("name", "name_en", "iisda_code", "fee", "deadline")
+    search_fields = ("name", "name_latin", "name_en", "iisda_code")
     readonly_fields = ("name_latin",)
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    """Staff teach the search what citizens' words and abbreviations mean."""
+
+    formfield_overrides = HTTPS_URLS
+    list_display = ("term", "words", "kind", "agency", "service", "meaning")
+    list_filter = ("kind", "agency")
+    search_fields = ("term", "key", "key_latin", "words", "meaning")
+    list_select_related = ("service",)
+    autocomplete_fields = ("service",)
 
 
 @admin.register(InaccuracyReport)

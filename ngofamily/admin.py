@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from eregion.admin_dashboard import waiting_first
-from eregion.admin_history import ReadableHistoryAdmin as SimpleHistoryAdmin
+from eregion.admin_history import ReadableHistoryAdmin
 
 from . import services
 from .forms import NoteForm, RejectForm
@@ -69,7 +69,7 @@ class NeedsReviewFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(ReadableHistoryAdmin):
     list_display = [
         "name",
         "status",
@@ -215,7 +215,7 @@ class ClaimRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(FamilyMembership)
-class FamilyMembershipAdmin(SimpleHistoryAdmin):
+class FamilyMembershipAdmin(ReadableHistoryAdmin):
     list_display = ["organisation", "status", "motivation", "applied_at", "decided_at"]
     ordering = [waiting_first("status", FamilyMembership.Status.APPLIED), "-applied_at"]
     list_filter = ["status"]
@@ -258,7 +258,7 @@ class TaxonomyAdmin(admin.ModelAdmin):
 
 
 @admin.register(FamilyCharter)
-class FamilyCharterAdmin(SimpleHistoryAdmin):
+class FamilyCharterAdmin(ReadableHistoryAdmin):
     list_display = ["title", "updated_at"]
 
 
@@ -278,7 +278,7 @@ class ProgressUpdateInline(admin.TabularInline):
 
 
 @admin.register(WorkPlanItem)
-class WorkPlanItemAdmin(SimpleHistoryAdmin):
+class WorkPlanItemAdmin(ReadableHistoryAdmin):
     list_display = ["title", "area", "status", "start_date", "due_date"]
     list_filter = ["status", "area"]
     list_select_related = ["area"]

@@ -68,6 +68,9 @@ def _catalogue_queryset(request):
         .annotate(in_family=Exists(members))
     )
     filterset = OrganisationFilter(request.GET or None, queryset=base)
+    if filterset.is_bound and not filterset.is_valid():
+        # Like the directory: an invalid filter shows nothing, and the page says which.
+        return filterset, base.none()
     return filterset, filterset.qs.distinct().order_by("name", "pk")
 
 
