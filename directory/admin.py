@@ -1,14 +1,18 @@
+from decimal import Decimal, InvalidOperation
+
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
+from import_export.forms import SelectableFieldsExportForm
 from import_export.widgets import ForeignKeyWidget
-from simple_history.admin import SimpleHistoryAdmin
 
+from eregion.admin_dashboard import waiting_first
+from eregion.admin_history import ReadableHistoryAdmin
 from eregion.validators import validate_ekatte
 
 from .models import (
@@ -19,6 +23,7 @@ from .models import (
     Province,
     Service,
     Settlement,
+    Synonym,
     WorkingHours,
 )
 
@@ -120,6 +125,49 @@ class KindWidget(widgets.Widget):
         return value or ""
 
 
+class LocalDecimalWidget(widgets.DecimalWidget):
+    """A number as clerks type it: a decimal point or comma (42,15), spaces ignored; otherwise a
+    message with the value and an example (the import page names the row and column)."""
+
+    def __init__(self, example, **kwargs):
+        self.example = example
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value if value is not None else "").strip().replace(" ", "").replace(",", ".")
+        if not text:
+            return None
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            raise ValueError(
+                _("„%(value)s“ не е число; очаква се например %(example)s.")
+                % {"value": str(value).strip(), "example": self.example}
+            )
+        return number
+
+
+class LocalDateWidget(widgets.DateWidget):
+    """A date as 01.12.2026 (or 2026-12-01); exported the same way."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%d.%m.%Y", **kwargs)
+        self.formats = ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y")
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, str):
+            value = value.strip()
+        try:
+            return super().clean(value, row=row, **kwargs)
+        except ValueError:
+            raise ValueError(
+                _("„%(value)s“ не е дата; очаква се ДД.ММ.ГГГГ, напр. 01.12.2026.")
+                % {"value": str(value).strip()}
+            ) from None
+
+
 class StructureResource(resources.ModelResource):
     """Bulk import and export of structures. Every row is validated (EIK, phones, settlement
     code, kind) and the file is written all or nothing."""
@@ -144,6 +192,21 @@ class StructureResource(resources.ModelResource):
         attribute="parent",
         column_name="parent",
         widget=CodeForeignKeyWidget(AdministrativeStructure, "slug"),
+    )
+    lat = fields.Field(
+        attribute="lat",
+        column_name="lat",
+        widget=LocalDecimalWidget("41,5765 или 42.1354"),
+    )
+    lon = fields.Field(
+        attribute="lon",
+        column_name="lon",
+        widget=LocalDecimalWidget("24,7125 или 25.3372"),
+    )
+    last_verified = fields.Field(
+        attribute="last_verified",
+        column_name="last_verified",
+        widget=LocalDateWidget(),
     )
 
     class Meta:
@@ -193,9 +256,24 @@ class StructureResource(resources.ModelResource):
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
+class LabelledExportForm(SelectableFieldsExportForm):
+    """The export page's field checkboxes with the model's Bulgarian names and the column
+    header (``ЕИК (eik)``), instead of the library's ``Eik``."""
+
+    def _get_field_label(self, resource, field_name):
+        field = resource.fields.get(field_name)
+        column = field.column_name if field else field_name
+        try:
+            label = resource._meta.model._meta.get_field(field.attribute or field_name).verbose_name
+        except (FieldDoesNotExist, AttributeError):
+            return column
+        return f"{str(label)[:1].upper()}{str(label)[1:]} ({column})"
+
+
 @admin.register(AdministrativeStructure)
-class AdministrativeStructureAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class AdministrativeStructureAdmin(ImportExportModelAdmin, ReadableHistoryAdmin):
     resource_classes = [StructureResource]
+    export_form_class = LabelledExportForm
     formfield_overrides = HTTPS_URLS
     rollback_on_validation_errors = True
     formats = [base_formats.CSV, base_formats.XLSX]
@@ -275,33 +353,65 @@ class AdministrativeStructureAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(SimpleHistoryAdmin):
+class ServiceAdmin(ReadableHistoryAdmin):
     formfield_overrides = HTTPS_URLS
-    list_display = ("name", "iisda_code", "fee", "deadline")
-    search_fields = ("name", "name_latin", "iisda_code")
+    list_display = ("name", "name_en", "iisda_code", "fee", "deadline")
+    search_fields = ("name", "name_latin", "name_en", "iisda_code")
     readonly_fields = ("name_latin",)
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    """Staff teach the search what citizens' words and abbreviations mean."""
+
+    formfield_overrides = HTTPS_URLS
+    list_display = ("term", "words", "kind", "agency", "service", "meaning")
+    list_filter = ("kind", "agency")
+    search_fields = ("term", "key", "key_latin", "words", "meaning")
+    list_select_related = ("service",)
+    autocomplete_fields = ("service",)
 
 
 @admin.register(InaccuracyReport)
 class InaccuracyReportAdmin(admin.ModelAdmin):
-    """The staff queue of citizens' reports: new ones first."""
+    """The staff queue of citizens' reports: new ones first. Marking a report fixed or
+    declined emails its reporter once, with the staff note."""
 
-    list_display = ("structure", "created_at", "status", "short_message", "email")
+    list_display = ("structure", "created_at", "status", "short_message", "email", "answered_at")
     list_filter = ("status",)
     search_fields = ("structure__name", "message", "email")
     list_select_related = ("structure",)
     autocomplete_fields = ("structure",)
-    readonly_fields = ("created_at",)
+    readonly_fields = ("created_at", "language", "answered_at")
     actions = ["mark_fixed", "mark_rejected"]
+    ordering = (waiting_first("status", InaccuracyReport.Status.NEW), "-created_at")
 
     @admin.display(description=_("сигнал"))
     def short_message(self, obj):
         return obj.message[:80]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.answer():
+            self.message_user(request, _("Подателят ще получи имейл с отговора."))
+
+    def _close(self, request, queryset, status):
+        changed = answered = 0
+        for report in queryset.select_related("structure"):
+            report.status = status
+            report.save(update_fields=["status"])
+            changed += 1
+            answered += report.answer()
+        self.message_user(
+            request,
+            _("Променени сигнали: %(count)d; изпратени отговори: %(answered)d.")
+            % {"count": changed, "answered": answered},
+        )
+
     @admin.action(description=_("Отбележи като поправени"))
     def mark_fixed(self, request, queryset):
-        queryset.update(status=InaccuracyReport.Status.FIXED)
+        self._close(request, queryset, InaccuracyReport.Status.FIXED)
 
     @admin.action(description=_("Отхвърли"))
     def mark_rejected(self, request, queryset):
-        queryset.update(status=InaccuracyReport.Status.REJECTED)
+        self._close(request, queryset, InaccuracyReport.Status.REJECTED)

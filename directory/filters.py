@@ -31,9 +31,24 @@ class StructureFilter(django_filters.FilterSet):
         model = Structure
         fields = ["q", "province", "municipality", "kind", "agency", "service"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, services=None, present_agencies_only=False, **kwargs):
+        """``services``: all services, when the caller has them anyway (the list shows them as
+        a facet), so that the search matches them without asking again; with
+        ``present_agencies_only``, an agency none of whose offices is in the directory is not
+        offered (the list's facets leave it out by its count)."""
         super().__init__(*args, **kwargs)
+        self.services = services
         english = is_english()
+        if present_agencies_only:
+            present = set(
+                Structure.objects.published()
+                .exclude(agency="")
+                .order_by()
+                .values_list("agency", flat=True)
+                .distinct()
+            )
+            field = self.form.fields["agency"]
+            field.choices = [(v, label) for v, label in field.choices if v == "" or v in present]
         for name, field in self.form.fields.items():
             field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
             if english and hasattr(field, "label_from_instance"):
@@ -46,7 +61,7 @@ class StructureFilter(django_filters.FilterSet):
     def search(self) -> Search:
         if not hasattr(self, "_search"):
             value = self.form.cleaned_data.get("q", "") if self.form.is_valid() else ""
-            self._search = Search(value)
+            self._search = Search(value, services=self.services)
         return self._search
 
 
@@ -101,7 +116,7 @@ def facet_choices(facets, provinces, municipalities, services, english: bool):
         "province": [(p.slug, label(p)) for p in provinces],
         "municipality": [(m.slug, label(m)) for m in municipalities],
         "kind": [(k.value, k.label) for k in Structure.KIND_ORDER],
-        "agency": list(Structure.Agency.choices),
+        "agency": list(Structure.Agency.choices),  # those with no offices have no count
         "service": [(str(s.pk), s.name_latin if english else s.name) for s in services],
     }
     options = {}

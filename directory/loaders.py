@@ -178,33 +178,58 @@ def _geography():
     return provinces, municipalities
 
 
+# name, description, and their English (a table, not transliteration)
 MUNICIPAL_SERVICES = [
     (
         "Издаване на удостоверение за наследници",
         "Удостоверение за наследниците на починало лице, от звеното за гражданска регистрация "
-        "на общината по последния му постоянен адрес.",
+        "(ГРАО) на общината по последния му постоянен адрес.",
+        "Issuing a certificate of heirs",
+        "A certificate naming the heirs of a deceased person, from the civil registration "
+        "office of the municipality of their last permanent address.",
     ),
     (
         "Издаване на удостоверение за постоянен адрес",
-        "Удостоверение за постоянния адрес на лице, от общината или кметството.",
+        "Удостоверение за постоянния адрес на лице, от звеното за гражданска регистрация "
+        "(ГРАО) на общината или от кметството.",
+        "Issuing a certificate of permanent address",
+        "A certificate of a person's permanent address, from the civil registration office of "
+        "the municipality or from the mayoralty.",
     ),
     (
         "Издаване на дубликат на удостоверение за раждане",
-        "Дубликат от актовата книга, от общината по мястото на съставяне на акта.",
+        "Дубликат от актовата книга, от звеното за гражданска регистрация (ГРАО) на общината "
+        "по мястото на съставяне на акта.",
+        "Issuing a duplicate birth certificate",
+        "A duplicate from the register of births, from the civil registration office of the "
+        "municipality where the record was made.",
     ),
     (
         "Издаване на удостоверение за семейно положение",
-        "Удостоверение за семейно положение, съпруг/а и деца.",
+        "Удостоверение за семейно положение, съпруг/а и деца, от звеното за гражданска "
+        "регистрация (ГРАО) на общината или от кметството.",
+        "Issuing a certificate of marital status",
+        "A certificate of marital status, spouse and children, from the civil registration "
+        "office of the municipality or from the mayoralty.",
     ),
 ]
+# The services a mayoralty provides too (the Civil Registration Act lets mayoralties issue
+# these certificates); the rest only the municipal administration does.
+THROUGH_MAYORALTY = {
+    "Издаване на удостоверение за постоянен адрес",
+    "Издаване на удостоверение за семейно положение",
+}
 
 
 def _municipal_services():
     services = []
-    for name, description in MUNICIPAL_SERVICES:
-        service, _created = Service.objects.get_or_create(
-            name=name, defaults={"description": description}
-        )
+    for name, description, name_en, description_en in MUNICIPAL_SERVICES:
+        values = {"description": description, "name_en": name_en, "description_en": description_en}
+        service, created = Service.objects.get_or_create(name=name, defaults=values)
+        if not created and any(getattr(service, f) != v for f, v in values.items()):
+            for f, v in values.items():
+                setattr(service, f, v)
+            service.save()
         services.append(service)
     return services
 
@@ -385,6 +410,7 @@ def load_mayoralties(region_dir: Path):
     }
     settlements = {s.ekatte: s for s in Settlement.objects.in_region()}
     writer = StructureWriter("mayoralties", "kmet:")
+    through_mayoralty = [s for s in _municipal_services() if s.name in THROUGH_MAYORALTY]
     for mayoralty in Mayoralty.objects.in_region().select_related("municipality__province"):
         settlement = settlements.get(mayoralty.ekatte)
         values = {
@@ -399,8 +425,20 @@ def load_mayoralties(region_dir: Path):
             "head_title": "Кмет на кметство",
             "hours_note": TYPICAL_HOURS_NOTE,
         }
-        writer.write(f"kmet:{mayoralty.code}", values, MAYORALTY)
+        writer.write(f"kmet:{mayoralty.code}", values, MAYORALTY, through_mayoralty)
     yield from writer.report()
+    # Mayoralties loaded before they provided services get them too (idempotent).
+    Through = AdministrativeStructure.services.through
+    Through.objects.bulk_create(
+        [
+            Through(administrativestructure_id=pk, service=service)
+            for pk in AdministrativeStructure.objects.filter(
+                source_key__startswith="kmet:"
+            ).values_list("pk", flat=True)
+            for service in through_mayoralty
+        ],
+        ignore_conflicts=True,
+    )
 
 
 # Run in this order by `load_region_data`; each takes the data/region folder.

@@ -5,12 +5,13 @@ from datetime import datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache as django_cache
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import models
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -57,7 +58,7 @@ class Province(LatinName):
     name = models.CharField(_("име"), max_length=100)
     name_latin = models.CharField(_("име на латиница"), max_length=100, editable=False)
     nuts3 = models.CharField("NUTS3", max_length=5)
-    slug = models.SlugField(unique=True, max_length=100)
+    slug = models.SlugField(_("адрес в портала"), unique=True, max_length=100)
 
     objects = GeographyQuerySet.as_manager()
 
@@ -80,7 +81,7 @@ class Municipality(LatinName):
     ekatte = models.CharField(_("ЕКАТТЕ на центъра"), max_length=5, validators=[validate_ekatte])
     name = models.CharField(_("име"), max_length=100)
     name_latin = models.CharField(_("име на латиница"), max_length=100, editable=False)
-    slug = models.SlugField(unique=True, max_length=100)
+    slug = models.SlugField(_("адрес в портала"), unique=True, max_length=100)
 
     objects = GeographyQuerySet.as_manager()
 
@@ -179,13 +180,22 @@ class Service(LatinName):
 
     name = models.CharField(_("наименование"), max_length=300, unique=True)
     name_latin = models.CharField(_("име на латиница"), max_length=300, editable=False)
+    name_en = models.CharField(
+        _("наименование на английски"),
+        max_length=300,
+        blank=True,
+        help_text=_("За английската версия; празно: името на латиница."),
+    )
     iisda_code = models.CharField(_("код в ИИСДА"), max_length=10, blank=True)
     description = models.TextField(_("описание"), blank=True)
     fee = models.CharField(_("такса"), max_length=200, blank=True)
     deadline = models.CharField(_("срок"), max_length=200, blank=True)
     link = models.URLField(_("връзка"), blank=True)
+    description_en = models.TextField(_("описание на английски"), blank=True)
+    search_key = models.TextField(editable=False, default="")
+    description_key = models.TextField(editable=False, default="")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_key", "description_key"])
 
     class Meta:
         verbose_name = _("услуга")
@@ -194,6 +204,34 @@ class Service(LatinName):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        SearchWord.add(self.search_key + self.description_key)
+
+    def fill_derived(self):
+        super().fill_derived()
+        # Padded like the structures' keys; the English name too, so English words find it.
+        # Words of the name match by prefix, those of the description only whole ("община"
+        # is not "общината" of every description).
+        self.search_key = f" {search_key(self.name, self.name_en)} "
+        self.description_key = f" {search_key(self.description, self.description_en)} "
+
+    def has_word(self, word: str, whole: bool = False) -> bool:
+        """Whether ``word`` begins a word of the name (is a whole one, with ``whole``) or is a
+        whole word of the description; the test the database runs in ``Search``."""
+        name_hit = f" {word} " in self.search_key if whole else f" {word}" in self.search_key
+        return name_hit or f" {word} " in self.description_key
+
+    @property
+    def english_name(self) -> str:
+        return self.name_en or self.name_latin
+
+    @property
+    def description_display(self) -> str:
+        from eregion.i18n import in_page_language
+
+        return in_page_language(self.description, self.description_en)
 
 
 class StructureQuerySet(models.QuerySet):
@@ -253,7 +291,11 @@ class AdministrativeStructure(LatinName):
     name = models.CharField(_("наименование"), max_length=200)
     name_latin = models.CharField(_("име на латиница"), max_length=200, editable=False)
     slug = models.SlugField(
-        unique=True, max_length=120, blank=True, help_text=_("Празно: от името на латиница.")
+        _("адрес в портала"),
+        unique=True,
+        max_length=120,
+        blank=True,
+        help_text=_("Празно: от името на латиница."),
     )
     kind = models.CharField(_("вид"), max_length=20, choices=Kind.choices, db_index=True)
     agency = models.CharField(_("ведомство"), max_length=20, choices=Agency.choices, blank=True)
@@ -403,6 +445,32 @@ class AdministrativeStructure(LatinName):
     # -- what pages show --
 
     @property
+    def english_name(self) -> str:
+        from .english import english_name
+
+        return english_name(self.name)
+
+    @property
+    def address_display(self) -> str:
+        """The postal address in the page's language, the town named once: in Latin per the
+        2009 Act on English pages."""
+        from eregion.i18n import is_english
+
+        from .english import latin_address, local_address
+
+        town = self.settlement.name if self.settlement_id else ""
+        if is_english():
+            street = latin_address(self.address, town)
+            place = " ".join(
+                p for p in [self.postal_code, self.settlement.name_latin if town else ""] if p
+            )
+            return ", ".join(p for p in [street, place] if p)
+        place = " ".join(
+            p for p in [self.postal_code, f"{self.settlement.prefix} {town}" if town else ""] if p
+        )
+        return ", ".join(p for p in [place, local_address(self.address, town)] if p)
+
+    @property
     def phone_list(self) -> list[str]:
         return _split_list(self.phones)
 
@@ -429,6 +497,11 @@ class AdministrativeStructure(LatinName):
         if s is not None and s.lat is not None and s.lon is not None:
             return float(s.lat), float(s.lon)
         return None
+
+    @property
+    def coordinates_approximate(self) -> bool:
+        """Whether ``coordinates`` are its settlement's centre, not the office's own point."""
+        return self.coordinates is not None and (self.lat is None or self.lon is None)
 
     def weekly_hours(self) -> dict[int, "WorkingHours"]:
         """Working hours by weekday (0 Monday); uses prefetched ``hours`` when there."""
@@ -580,6 +653,11 @@ class SearchWord(models.Model):
             cls.objects.bulk_create([cls(word=w) for w in words], ignore_conflicts=True)
 
 
+def get_language_code() -> str:
+    """The active language ("bg" or "en"), the default of a report's answer language."""
+    return (translation.get_language() or "bg")[:2]
+
+
 class InaccuracyReport(models.Model):
     """A citizen's note that something on a structure's page is wrong, for staff to check."""
 
@@ -600,7 +678,15 @@ class InaccuracyReport(models.Model):
         _("състояние"), max_length=10, choices=Status.choices, default=Status.NEW
     )
     created_at = models.DateTimeField(_("получен"), auto_now_add=True)
-    staff_note = models.TextField(_("бележка на служител"), blank=True)
+    staff_note = models.TextField(
+        _("бележка на служител"),
+        blank=True,
+        max_length=2000,
+        help_text=_("Изпраща се на подателя, когато сигналът бъде поправен или отхвърлен."),
+    )
+    # The page's language when the report was sent: the answer is written in it.
+    language = models.CharField(_("език"), max_length=5, default=get_language_code)
+    answered_at = models.DateTimeField(_("отговорено на"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("сигнал за неточност")
@@ -609,3 +695,154 @@ class InaccuracyReport(models.Model):
 
     def __str__(self):
         return f"{self.structure} ({self.created_at:%d.%m.%Y})"
+
+    def answer(self) -> bool:
+        """Email the reporter once that the report was fixed or declined, with the staff note.
+
+        True if an email was queued; a report without an address, still new, or already
+        answered gets none."""
+        from eregion.mail import queue_email
+
+        if self.status == self.Status.NEW or not self.email or self.answered_at:
+            return False
+        with translation.override(self.language or "bg"):
+            queue_email(self.email, "directory/email/report_answered", {"report": self})
+        self.answered_at = timezone.now()
+        InaccuracyReport.objects.filter(pk=self.pk).update(answered_at=self.answered_at)
+        return True
+
+
+SYNONYMS_CACHE_KEY = "directory:synonyms:v1"
+SYNONYMS_CACHE_SECONDS = 300
+SYNONYM_FIELDS = [
+    "id", "term", "words", "kind", "agency", "service_id", "meaning", "website", "key", "key_latin"
+]  # fmt: skip
+
+
+def forget_synonyms():
+    """Clear the cached table now and once the change is committed (a search in between
+    would cache the table as it was)."""
+    from django.db import transaction
+
+    django_cache.delete(SYNONYMS_CACHE_KEY)
+    transaction.on_commit(lambda: django_cache.delete(SYNONYMS_CACHE_KEY))
+
+
+class SynonymQuerySet(models.QuerySet):
+    def delete(self):
+        result = super().delete()
+        forget_synonyms()
+        return result
+
+
+class Synonym(models.Model):
+    """What a word or abbreviation citizens type means in the directory ("НАП" is the agency,
+    "адресна регистрация" the certificate of permanent address, "court" is "съд"): staff keep
+    this table; the search reads a query's terms through it before it corrects typos."""
+
+    term = models.CharField(
+        _("дума или съкращение"),
+        max_length=100,
+        help_text=_("Както го пишат гражданите, напр. „НАП“, „адресна регистрация“, „court“."),
+    )
+    words = models.CharField(
+        _("търси вместо това"),
+        max_length=200,
+        blank=True,
+        help_text=_("Думи, с които да се търси вместо термина, напр. „съд“ за „court“."),
+    )
+    kind = models.CharField(
+        _("вид структура"), max_length=20, choices=AdministrativeStructure.Kind.choices, blank=True
+    )
+    agency = models.CharField(
+        _("ведомство"), max_length=20, choices=AdministrativeStructure.Agency.choices, blank=True
+    )
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="synonyms",
+        verbose_name=_("услуга"),
+    )
+    meaning = models.CharField(
+        _("пълно наименование"),
+        max_length=200,
+        blank=True,
+        help_text=_("Показва се на гражданите, напр. „Национална агенция за приходите“."),
+    )
+    website = models.URLField(
+        _("сайт със звената"),
+        blank=True,
+        help_text=_("Където ведомството само изброява звената си, докато не са в справочника."),
+    )
+    key = models.CharField(max_length=100, editable=False, db_index=True)
+    key_latin = models.CharField(max_length=200, editable=False, db_index=True)
+
+    objects = SynonymQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("синоним или съкращение")
+        verbose_name_plural = _("синоними и съкращения")
+        ordering = ["key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(words="", kind="", agency="", service__isnull=True),
+                name="synonym_means_something",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.term} → {self.target_display}"
+
+    def save(self, *args, **kwargs):
+        self.fill_derived()
+        super().save(*args, **kwargs)
+        forget_synonyms()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        forget_synonyms()
+        return result
+
+    @classmethod
+    def by_key(cls) -> dict[str, list[tuple]]:
+        """The whole table (a few hundred rows at most) by its Cyrillic and Latin keys, as
+        field values, kept in the cache so that a search does not ask for it: every save and
+        delete clears it, and it expires anyway. ``from_values`` makes a row of them."""
+        table = django_cache.get(SYNONYMS_CACHE_KEY)
+        if table is None:
+            table = {}
+            for synonym in cls.objects.order_by("pk"):
+                values = tuple(getattr(synonym, f) for f in SYNONYM_FIELDS)
+                for key in {synonym.key, synonym.key_latin}:
+                    table.setdefault(key, []).append(values)
+            django_cache.set(SYNONYMS_CACHE_KEY, table, SYNONYMS_CACHE_SECONDS)
+        return table
+
+    @classmethod
+    def from_values(cls, values: tuple) -> "Synonym":
+        return cls(**dict(zip(SYNONYM_FIELDS, values, strict=True)))
+
+    def clean(self):
+        if not (self.words or self.kind or self.agency or self.service_id):
+            raise ValidationError(
+                _("Посочете думи, вид структура, ведомство или услуга, които терминът означава.")
+            )
+
+    def fill_derived(self):
+        from eregion.text import fold
+
+        self.key = fold(self.term)
+        self.key_latin = fold(transliterate(self.term))
+
+    @property
+    def target_display(self) -> str:
+        parts = [self.words] if self.words else []
+        if self.kind:
+            parts.append(str(self.get_kind_display()))
+        if self.agency:
+            parts.append(str(self.get_agency_display()))
+        if self.service_id:
+            parts.append(str(self.service))
+        return ", ".join(parts)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache as django_cache
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,7 +41,8 @@ def _published():
 
 def index(request):
     """The list with facets and search; an htmx request gets only the results part."""
-    filterset = StructureFilter(request.GET, queryset=_published())
+    services = list(Service.objects.all())
+    filterset = StructureFilter(request.GET, queryset=_published(), services=services)
     base = _published()
     if filterset.is_valid():
         qs = filterset.qs
@@ -54,9 +55,16 @@ def index(request):
         facets,
         Province.objects.all(),
         Municipality.objects.all(),
-        Service.objects.all(),
+        services,
         is_english(),
     )
+    labels = {name: filterset.form.fields[name].label for name in options}
+    active_filters = [
+        {"name": name, "label": labels[name], "value": o["label"]}
+        for name, choices in options.items()
+        for o in choices
+        if o["selected"]
+    ]
     now = timezone.now()
     rows = [(s, s.opening_status(now)) for s in page.object_list]
     context = {
@@ -66,7 +74,12 @@ def index(request):
         "options": options,
         "query": filterset.form.cleaned_data.get("q", "") if filterset.is_valid() else "",
         "corrected": filterset.search.corrected,
-        "facet_labels": {name: filterset.form.fields[name].label for name in options},
+        "layout": filterset.search.layout,
+        "meanings": [row for meaning in filterset.search.meanings for row in meaning],
+        "services_found": filterset.search.services,
+        "no_offices": filterset.search.agencies_without_offices(),
+        "facet_labels": labels,
+        "active_filters": active_filters,
     }
     template = "directory/index.html"
     if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
@@ -109,7 +122,7 @@ def _json_ld(request, structure) -> str:
         "@context": "https://schema.org",
         "@type": "GovernmentOffice",
         "name": structure.name,
-        "alternateName": structure.name_latin,
+        "alternateName": structure.english_name,
         "url": request.build_absolute_uri(structure.get_absolute_url()),
         "address": {
             "@type": "PostalAddress",
@@ -283,12 +296,18 @@ def municipality_detail(request, slug):
 
 
 def map_view(request):
-    filterset = StructureFilter(request.GET, queryset=_published())
+    filterset = StructureFilter(request.GET, queryset=_published(), present_agencies_only=True)
+    listed = filterset.qs if filterset.is_valid() else _published().none()
+    located = Q(lat__isnull=False, lon__isnull=False) | Q(
+        settlement__lat__isnull=False, settlement__lon__isnull=False
+    )
     return render(
         request,
         "directory/map.html",
         {
             "filter": filterset,
+            "listed": listed.count(),
+            "shown": listed.filter(located).count(),
             "map_tile_url": settings.MAP_TILE_URL,
             "map_attribution": settings.MAP_TILE_ATTRIBUTION,
             "query": request.GET.urlencode(),
@@ -362,9 +381,11 @@ EXPORT_COLUMNS = [
 
 
 def _export_rows(request):
+    """The rows of the structures the list shows for the same filters and search."""
+    filterset = StructureFilter(request.GET, queryset=_published())
+    qs = filterset.qs if filterset.is_valid() else _published().none()
     qs = (
-        _published()
-        .select_related("parent", "province", "municipality", "settlement")
+        qs.select_related("parent", "province", "municipality", "settlement")
         .prefetch_related("hours")
         .order_by("province__code", "kind", "name", "pk")
     )

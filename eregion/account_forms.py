@@ -37,17 +37,46 @@ class SignUpForm(UserCreationForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["full_name", "phone"]
-        labels = {"full_name": gettext_lazy("Име и фамилия"), "phone": gettext_lazy("Телефон")}
+        fields = ["full_name", "phone", "language"]
+        labels = {
+            "full_name": gettext_lazy("Име и фамилия"),
+            "phone": gettext_lazy("Телефон"),
+            "language": gettext_lazy("Език на писмата"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["language"].required = False
         if self.instance.phone and not self.is_bound:
             self.initial["phone"] = format_phone(self.instance.phone)
+
+    def clean_language(self):
+        # Optional in the form: a form without it keeps the language already chosen.
+        return self.cleaned_data.get("language") or self.instance.language
 
     def clean_phone(self):
         phone = self.cleaned_data.get("phone", "").strip()
         return normalise_phone(phone) if phone else ""
+
+
+class DeleteAccountForm(forms.Form):
+    """Deleting an account asks for the password, so a forgotten open session cannot do it."""
+
+    password = forms.CharField(
+        label=gettext_lazy("Паролата ви"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("Паролата не е вярна."), code="password_incorrect")
+        return password
 
 
 class OutboxPasswordResetForm(PasswordResetForm):

@@ -14,6 +14,8 @@ urlpatterns = [
     path("verify/resend/", account_views.resend_verification, name="account-verify-resend"),
     path("verify/<str:token>/", account_views.verify, name="account-verify"),
     path("profile/", account_views.profile, name="account-profile"),
+    path("data/", account_views.download_data, name="account-data"),
+    path("delete/", account_views.delete, name="account-delete"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(),

@@ -2,18 +2,22 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from eregion.mail import queue_email
 
-from .account_forms import ProfileForm, SignUpForm
+from .account_forms import DeleteAccountForm, ProfileForm, SignUpForm
+from .accounts import delete_account, export_user_data
 
 User = get_user_model()
 
@@ -40,7 +44,9 @@ def signup(request):
         return redirect("account-profile")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        user = form.save(commit=False)
+        user.language = request.LANGUAGE_CODE  # the language the person signed up in
+        user.save()
         send_verification(request, user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("account-verify-sent")
@@ -108,3 +114,45 @@ def profile(request):
             ).select_related("organisation"),
         },
     )
+
+
+@never_cache
+@login_required
+def download_data(request):
+    """Everything the portal holds about the signed-in person, as a JSON file."""
+    response = JsonResponse(
+        export_user_data(request.user), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="eregion-data-{stamp}.json"'
+    return response
+
+
+@never_cache
+@login_required
+def delete(request):
+    """Delete the account after the password is confirmed; organisations go to staff."""
+    form = DeleteAccountForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = delete_account(request.user)
+        logout(request)
+        messages.success(
+            request,
+            _("Профилът ви е изтрит.")
+            + (
+                " "
+                + _("Организациите, които управлявахте сами, се поддържат от служител: %(names)s.")
+                % {"names": ", ".join(o.name for o in result["organisations"])}
+                if result["organisations"]
+                else ""
+            ),
+        )
+        return redirect("home")
+    from ngofamily.models import Organisation
+
+    alone = [
+        o
+        for o in Organisation.objects.owned_by(request.user).prefetch_related("owners")
+        if len(o.owners.all()) == 1
+    ]
+    return render(request, "eregion/account/delete.html", {"form": form, "alone": alone})

@@ -49,6 +49,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Дали потребителят може да влиза в администрацията."),
     )
     is_active = models.BooleanField(_("активен"), default=True)
+    language = models.CharField(
+        _("език на писмата"),
+        max_length=5,
+        choices=[("bg", "Български"), ("en", "English")],
+        default="bg",
+        help_text=_("На този език порталът ви пише."),
+    )
     date_joined = models.DateTimeField(_("регистриран на"), default=timezone.now)
 
     objects = UserManager()

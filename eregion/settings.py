@@ -131,6 +131,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 LANGUAGE_CODE = "bg"
 LANGUAGES = [("bg", "Български"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Bulgarian date input as people type it (01.12.2026); see eregion/formats/bg/formats.py.
+FORMAT_MODULE_PATH = ["eregion.formats"]
 TIME_ZONE = "Europe/Sofia"
 USE_I18N = True
 USE_TZ = True
@@ -153,6 +155,18 @@ STORAGES = {
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# The operator of the portal (the data controller), shown on /about/ and the privacy notice.
+OPERATOR = {
+    "name": env("OPERATOR_NAME", default="Регионално сдружение на общините „Марица“"),
+    "address": env("OPERATOR_ADDRESS", default="гр. Пловдив"),
+    "email": env("OPERATOR_EMAIL", default="info@eregion.example"),
+    "phone": env("OPERATOR_PHONE", default=""),
+    "privacy_email": env("PRIVACY_EMAIL", default="privacy@eregion.example"),
+}
+# Staff notified of new submissions: this group's members, or all active staff if it is empty;
+# past the limit in an hour, the rest wait for the hourly digest.
+STAFF_NOTIFICATION_GROUP = env("STAFF_NOTIFICATION_GROUP", default="Модератори")
+STAFF_NOTIFICATION_LIMIT = env.int("STAFF_NOTIFICATION_LIMIT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="e-Region <noreply@eregion.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -182,6 +196,7 @@ CELERY_TASK_ROUTES = {
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "eregion.tasks.relay_outbox", "schedule": 60.0},
     "relay-certificates": {"task": "trainings.tasks.relay_certificates", "schedule": 300.0},
+    "staff-digest": {"task": "eregion.tasks.send_staff_digest", "schedule": 3600.0},
 }
 
 # --- Publications (PDF builds) ---

@@ -93,3 +93,11 @@ def relay_outbox() -> int:
     for email_id in ids:
         enqueue(email_id)
     return len(ids)
+
+
+@shared_task
+def send_staff_digest():
+    """Hourly: one email to staff listing what waits, when single notifications were held back."""
+    from .notifications import send_digest
+
+    return send_digest()

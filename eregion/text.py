@@ -112,3 +112,41 @@ def matches(key: str, query: str) -> bool:
     """
     key_words = key.split()
     return all(any(k.startswith(q) for k in key_words) for q in query_words(query))
+
+
+# --- text typed in the wrong keyboard layout --------------------------------------------------
+
+# What each Latin key types on the two Bulgarian layouts in use: BDS 5237 (the typewriter
+# layout, Windows' "Bulgarian") and the traditional phonetic one (Windows' "Bulgarian
+# (Phonetic Traditional)"). Someone who forgot to switch from English types the Latin keys: on
+# BDS "m.florl" is Пловдив, on the phonetic layout "plowdiw" is.
+_BDS_KEYS = dict(
+    zip(
+        "qwertyuiop[]asdfghjkl;'zxcvbnm,./",
+        ",уеишщксдзц;ьяаожгтнвмчюйъэфхпрлб",
+        strict=True,
+    )
+)
+_PHONETIC_KEYS = dict(
+    zip("qwertyuiop[]\\asdfghjklzxcvbnm`", "явертъуиопшщюасдфгхйклзьцжбнмч", strict=True)
+)
+KEYBOARD_LAYOUTS = {"bds": _BDS_KEYS, "phonetic": _PHONETIC_KEYS}
+
+_LATIN_KEYS = re.compile(r"^[a-z\[\];',./`\\]+$")
+
+
+def from_wrong_layout(token: str) -> dict[str, str]:
+    """What ``token`` (Latin keys, as typed) reads as on each Bulgarian layout, by layout name;
+    empty when ``token`` is not all Latin keys or has a key the layout lacks.
+
+    >>> from_wrong_layout("m.florl")["bds"], from_wrong_layout("plowdiw")["phonetic"]
+    ('пловдив', 'пловдив')
+    """
+    token = token.lower()
+    if not _LATIN_KEYS.match(token) or not any(ch.isalpha() for ch in token):
+        return {}
+    readings = {}
+    for name, keys in KEYBOARD_LAYOUTS.items():
+        if all(ch in keys for ch in token):
+            readings[name] = "".join(keys[ch] for ch in token)
+    return readings

@@ -9,6 +9,7 @@ from . import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("directory.api_urls")),
     path("api/v1/", include("ngofamily.api_urls")),
@@ -19,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
     path("about/data/", views.about_data, name="about-data"),
+    path("privacy/", views.privacy, name="privacy"),
     path("admin/", admin.site.urls),
     path("accounts/", include("eregion.account_urls")),
     path("directory/", include("directory.urls")),

@@ -5,9 +5,10 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -58,7 +59,17 @@ def home(request):
 
 
 def about(request):
-    return render(request, "eregion/about.html")
+    return render(request, "eregion/about.html", {"operator": settings.OPERATOR})
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; send them to the real icon."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+def privacy(request):
+    """The privacy notice: who processes which personal data, why, for how long, and rights."""
+    return render(request, "eregion/privacy.html", {"operator": settings.OPERATOR})
 
 
 def about_data(request):

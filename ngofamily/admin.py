@@ -5,7 +5,9 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
+
+from eregion.admin_dashboard import waiting_first
+from eregion.admin_history import ReadableHistoryAdmin
 
 from . import services
 from .forms import NoteForm, RejectForm
@@ -67,7 +69,7 @@ class NeedsReviewFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(ReadableHistoryAdmin):
     list_display = [
         "name",
         "status",
@@ -87,6 +89,8 @@ class OrganisationAdmin(SimpleHistoryAdmin):
         "public_benefit",
     ]
     search_fields = ["name", "name_latin", "eik", "register_eik", "register_number"]
+    # What waits for staff first, then the rest by name.
+    ordering = [waiting_first("status", Organisation.Status.PENDING), "name"]
     list_select_related = ["settlement", "province"]
     autocomplete_fields = ["settlement", "owners"]
     filter_horizontal = ["fields_of_activity", "target_groups"]
@@ -185,6 +189,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 @admin.register(ClaimRequest)
 class ClaimRequestAdmin(admin.ModelAdmin):
     list_display = ["organisation", "user", "role", "message", "status", "created_at"]
+    ordering = [waiting_first("status", ClaimRequest.Status.PENDING), "-created_at"]
     list_filter = ["status"]
     list_select_related = ["organisation", "user"]
     search_fields = ["organisation__name", "user__email"]
@@ -210,8 +215,9 @@ class ClaimRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(FamilyMembership)
-class FamilyMembershipAdmin(SimpleHistoryAdmin):
+class FamilyMembershipAdmin(ReadableHistoryAdmin):
     list_display = ["organisation", "status", "motivation", "applied_at", "decided_at"]
+    ordering = [waiting_first("status", FamilyMembership.Status.APPLIED), "-applied_at"]
     list_filter = ["status"]
     list_select_related = ["organisation"]
     search_fields = ["organisation__name"]
@@ -252,7 +258,7 @@ class TaxonomyAdmin(admin.ModelAdmin):
 
 
 @admin.register(FamilyCharter)
-class FamilyCharterAdmin(SimpleHistoryAdmin):
+class FamilyCharterAdmin(ReadableHistoryAdmin):
     list_display = ["title", "updated_at"]
 
 
@@ -272,7 +278,7 @@ class ProgressUpdateInline(admin.TabularInline):
 
 
 @admin.register(WorkPlanItem)
-class WorkPlanItemAdmin(SimpleHistoryAdmin):
+class WorkPlanItemAdmin(ReadableHistoryAdmin):
     list_display = ["title", "area", "status", "start_date", "due_date"]
     list_filter = ["status", "area"]
     list_select_related = ["area"]

@@ -74,7 +74,15 @@ def apply(request):
     """Owners of published organisations apply to join, accepting the charter."""
     organisations = _applicable(request.user)
     if not organisations.exists():
-        raise PermissionDenied
+        owned = Organisation.objects.owned_by(request.user).order_by("name").first()
+        if owned is None:
+            raise PermissionDenied(
+                _(
+                    "Кандидатстват собственици на публикувани организации: първо регистрирайте "
+                    "организацията си в каталога на НПО."
+                )
+            )
+        raise PermissionDenied(services.refusal_to_apply(owned, request.user))
     form = FamilyApplicationForm(request.POST or None)
     form.set_organisations(organisations)
     if request.method == "POST" and form.is_valid():

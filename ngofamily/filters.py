@@ -5,8 +5,24 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import Municipality, Province
 from eregion.i18n import is_english
+from eregion.search import Dictionary, Query, word_condition
 
 from .models import FieldOfActivity, Organisation, TargetGroup
+
+# The catalogue's dictionary: the distinct words of the published organisations' keys (a few
+# thousand), gathered in the query itself, so that it is always current.
+DICTIONARY = Dictionary(
+    source="catalogue_words",
+    cte=(
+        "WITH catalogue_words AS MATERIALIZED (SELECT DISTINCT unnest(string_to_array("
+        "search_key, ' ')) AS word FROM ngofamily_organisation WHERE status = 'published') "
+    ),
+    python_words=lambda: {
+        w
+        for key in Organisation.objects.published().values_list("search_key", flat=True)
+        for w in key.split()
+    },
+)
 
 
 class OrganisationFilter(django_filters.FilterSet):
@@ -60,8 +76,24 @@ class OrganisationFilter(django_filters.FilterSet):
             for name in ("province", "municipality"):
                 self.form.fields[name].label_from_instance = lambda place: place.name_latin
 
+    query = None  # the search as read, once filtered
+
+    @property
+    def invalid_labels(self) -> list[str]:
+        """The labels of the filters whose values are not valid, for the page to name them."""
+        return [
+            str(self.form.fields[name].label) for name in self.errors if name in self.form.fields
+        ]
+
     def filter_q(self, queryset, name, value):
-        return queryset.search(value)
+        """The directory's engine: word prefixes in either script, typo correction, the wrong
+        keyboard layout."""
+        self.query = Query.read(value.split(), DICTIONARY)
+        for word in self.query.words:
+            queryset = queryset.filter(
+                word_condition("search_key", word, self.query.fixes.get(word))
+            )
+        return queryset
 
     def filter_family(self, queryset, name, value):
         members = Organisation.objects.family_members().values("pk")

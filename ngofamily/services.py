@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eregion.mail import queue_email
+from eregion.notifications import admin_change_url, notify_staff, queue_for_users
 
 from .models import (
     ClaimRequest,
@@ -18,14 +19,9 @@ from .models import (
 )
 
 
-def _owner_emails(organisation):
-    return [u.email for u in organisation.owners.all()]
-
-
 def _notify_owners(organisation, template, **context):
-    emails = _owner_emails(organisation)
-    if emails:
-        queue_email(emails, template, {"organisation": organisation, **context})
+    """Email the owners, each in the language set on their account."""
+    queue_for_users(organisation.owners.all(), template, {"organisation": organisation, **context})
 
 
 # --- Moderation -----------------------------------------------------------------------------
@@ -42,6 +38,7 @@ def submit(organisation, user):
     organisation.status_reason = ""
     organisation.submitted_at = timezone.now()
     organisation.save()
+    notify_staff("organisation", organisation, admin_change_url(organisation))
 
 
 @transaction.atomic
@@ -81,18 +78,31 @@ def suspend(organisation, reason=""):
 # --- Claims and co-editors ------------------------------------------------------------------
 
 
+class ClaimAlreadyPending(ValidationError):
+    """The user already has a pending claim on this organisation."""
+
+
 @transaction.atomic
 def request_claim(organisation, user, role, message=""):
+    """Ask to own an imported organisation; staff are told. A second pending claim by the same
+    person raises ``ClaimAlreadyPending`` (the first one stands)."""
     if not user.email_verified:
         raise PermissionDenied
     if not organisation.is_claimable:
         raise PermissionDenied
-    claim, _created = ClaimRequest.objects.get_or_create(
+    claim, created = ClaimRequest.objects.get_or_create(
         organisation=organisation,
         user=user,
         status=ClaimRequest.Status.PENDING,
         defaults={"role": role, "message": message},
     )
+    if not created:
+        raise ClaimAlreadyPending(
+            _("Вече имате заявка за „%(name)s“ от %(date)s; тя очаква проверка от служител.")
+            % {"name": organisation.name, "date": claim.created_at.strftime("%d.%m.%Y")},
+            code="claim_pending",
+        )
+    notify_staff("claim", claim, admin_change_url(claim))
     return claim
 
 
@@ -107,8 +117,8 @@ def confirm_claim(claim, note=""):
     claim.decided_at = timezone.now()
     claim.save()
     claim.organisation.owners.add(claim.user)
-    queue_email(
-        claim.user.email,
+    queue_for_users(
+        [claim.user],
         "ngofamily/email/claim_confirmed",
         {"organisation": claim.organisation, "claim": claim},
     )
@@ -125,8 +135,8 @@ def decline_claim(claim, note=""):
     claim.note = note
     claim.decided_at = timezone.now()
     claim.save()
-    queue_email(
-        claim.user.email,
+    queue_for_users(
+        [claim.user],
         "ngofamily/email/claim_declined",
         {"organisation": claim.organisation, "claim": claim},
     )
@@ -156,7 +166,14 @@ def accept_invite(invite, user):
         raise PermissionDenied
     invite.accepted_at = timezone.now()
     invite.save()
-    invite.organisation.owners.add(user)
+    organisation = invite.organisation
+    others = list(organisation.owners.exclude(pk=user.pk))
+    organisation.owners.add(user)
+    queue_for_users(
+        others,
+        "ngofamily/email/coeditor_joined",
+        {"organisation": organisation, "coeditor": user},
+    )
     if not user.email_verified:
         # Following the emailed link proves the address.
         user.email_verified = True
@@ -179,13 +196,31 @@ def may_apply(organisation, user):
 @transaction.atomic
 def apply_to_family(organisation, user, motivation):
     if not may_apply(organisation, user):
-        raise PermissionDenied
-    return FamilyMembership.objects.create(
+        raise PermissionDenied(refusal_to_apply(organisation, user))
+    membership = FamilyMembership.objects.create(
         organisation=organisation,
         motivation=motivation,
         charter_accepted_at=timezone.now(),
         applied_by=user,
     )
+    notify_staff("membership", membership, admin_change_url(membership))
+    return membership
+
+
+def refusal_to_apply(organisation, user) -> str:
+    """Why ``user`` may not apply for ``organisation`` now, in a sentence with the next step."""
+    if not organisation.is_owner(user):
+        return _("Само собственик на „%(name)s“ може да кандидатства от нейно име.") % {
+            "name": organisation.name
+        }
+    if not organisation.is_published:
+        return _(
+            "Организацията ви трябва първо да бъде публикувана в каталога: състоянието на "
+            "„%(name)s“ е „%(status)s“. Кандидатствайте, след като служител я одобри."
+        ) % {"name": organisation.name, "status": organisation.get_status_display()}
+    return _("„%(name)s“ вече е член на фамилията или кандидатурата ѝ се разглежда.") % {
+        "name": organisation.name
+    }
 
 
 def approve_membership(membership, note=""):

@@ -68,6 +68,9 @@ def _catalogue_queryset(request):
         .annotate(in_family=Exists(members))
     )
     filterset = OrganisationFilter(request.GET or None, queryset=base)
+    if filterset.is_bound and not filterset.is_valid():
+        # Like the directory: an invalid filter shows nothing, and the page says which.
+        return filterset, base.none()
     return filterset, filterset.qs.distinct().order_by("name", "pk")
 
 
@@ -224,9 +227,13 @@ def claim(request, slug):
         raise PermissionDenied
     form = ClaimForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.request_claim(
-            organisation, request.user, form.cleaned_data["role"], form.cleaned_data["message"]
-        )
+        try:
+            services.request_claim(
+                organisation, request.user, form.cleaned_data["role"], form.cleaned_data["message"]
+            )
+        except services.ClaimAlreadyPending as exc:
+            messages.info(request, exc.messages[0])
+            return redirect("account-profile")
         messages.success(
             request,
             _("Заявката е изпратена. Служител на РСО „Марица“ ще я провери и ще ви пише."),

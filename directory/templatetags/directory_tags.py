@@ -8,7 +8,10 @@ register = template.Library()
 
 @register.filter
 def local_name(obj):
-    """The Latin name on English pages, the Bulgarian one otherwise."""
+    """The English name on English pages (the Latin one where there is no translation), the
+    Bulgarian one otherwise."""
+    if eregion_i18n.is_english() and getattr(obj, "english_name", ""):
+        return obj.english_name
     return eregion_i18n.local_name(obj)
 
 
@@ -28,6 +31,16 @@ def query_with(context, **changes):
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def query_without(context, name):
+    """The current query string without the filter ``name`` (and back on the first page)."""
+    params = context["request"].GET.copy()
+    params.pop(name, None)
+    params.pop("page", None)
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else ""
 
 
 @register.filter

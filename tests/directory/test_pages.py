@@ -22,7 +22,7 @@ def test_every_municipal_administration_has_a_complete_page(client, directory):
     for s in municipal:
         html = client.get(f"/directory/{s.slug}/").content.decode()
         assert f"<h1>{s.name}</h1>" in html
-        assert 'id="address"' in html and escape(s.address) in html
+        assert 'id="address"' in html and escape(s.address_display) in html
         assert re.search(r'href="tel:\+359\d+"', html), s.name
         assert 'id="coordinates"' in html and 'id="structure-map"' in html
         assert "open-status" in html  # Отворено сега / Затворено
@@ -87,9 +87,9 @@ def test_vcard_download(client, directory):
     assert "TEL;TYPE=WORK,VOICE:+35932656700" in text
 
 
-def test_english_page_shows_the_latin_name(client, directory):
+def test_english_page_shows_the_english_name(client, directory):
     html = client.get("/en/directory/obshtina-plovdiv/").content.decode()
-    assert "<h1>Obshtina Plovdiv</h1>" in html
+    assert "<h1>Municipality of Plovdiv</h1>" in html
 
 
 def test_unpublished_structures_are_not_shown(client, directory):

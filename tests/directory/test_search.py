@@ -88,9 +88,9 @@ def test_nothing_found_says_so(client, directory):
     assert "Няма структури" in html
 
 
-def test_english_list_shows_latin_names(client, directory):
+def test_english_list_shows_english_names(client, directory):
     names = result_names(client.get("/en/directory/", {"q": "plovdiv"}))
-    assert set(names[:2]) == {"Obshtina Plovdiv", "Oblastna administratsia Plovdiv"}
+    assert set(names[:2]) == {"Municipality of Plovdiv", "Regional Administration of Plovdiv"}
 
 
 @pytest.mark.parametrize(

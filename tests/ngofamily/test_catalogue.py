@@ -40,7 +40,36 @@ def test_search_by_the_seat_settlement(client, orgs):
 
 
 def test_search_matches_word_starts_only(client, orgs):
-    assert listed(client, q="елени") == set()
+    assert listed(client, q="ени") == set()  # too short to be a typo: only a word's start
+
+
+@pytest.mark.parametrize("query", ["Смлян", "smolian", "Смолн"])
+def test_search_tolerates_typos_in_a_place_name(client, orgs, query):
+    assert listed(client, q=query) == {"Сдружение „Зелени Родопи“"}
+    assert "близки думи" in client.get(INDEX, {"q": query}).content.decode()
+
+
+def test_search_reads_a_query_typed_in_the_wrong_keyboard_layout(client, orgs):
+    # "Родопи" typed on the BDS layout with the keyboard left in Latin
+    assert listed(client, q=",fofmr") == {"Сдружение „Зелени Родопи“"}
+
+
+@pytest.mark.parametrize("params", [{"province": "zzz"}, {"legal_form": "nope"}, {"field": "x"}])
+def test_an_invalid_filter_is_reported_not_ignored(client, orgs, params):
+    html = client.get(INDEX, params).content.decode()
+    assert 'id="filter-errors"' in html
+    assert listed(client, **params) == set()
+
+
+def test_the_real_catalogue_finds_smolyan_organisations_despite_a_typo(client, region):
+    Organisation.objects.filter(source=Organisation.Source.COMMUNITY_CENTRES).update(
+        status=Organisation.Status.PUBLISHED
+    )
+    smolyan = Organisation.objects.published().filter(settlement__ekatte="67653")
+    assert smolyan.count() > 0
+    html = client.get(INDEX, {"q": "Смлян"}).content.decode()
+    for org in smolyan[:5]:
+        assert f'href="{org.get_absolute_url()}"' in html
 
 
 def test_filters_by_province_municipality_legal_form(client, orgs):
