@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('eregion', '0004_outbox_attachments'),
+        ('eregion', '0005_user_language'),
     ]
 
     operations = [

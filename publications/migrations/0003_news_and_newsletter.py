@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('directory', '0007_working_hours_history'),
-        ('eregion', '0005_outbox_headers'),
+        ('eregion', '0006_outbox_headers'),
         ('ngofamily', '0006_seed_needs_survey'),
         ('publications', '0002_seed_editions'),
         ('trainings', '0003_certificate_created_at'),
