@@ -164,9 +164,11 @@ def _test_database_url() -> str:
 
 
 def _broker_url(offset: int) -> str:
-    """REDIS_URL's database moved up by ``offset`` (the shared worker 0, private workers 1)."""
+    """REDIS_URL's database moved up by ``offset`` (the shared worker 0, private workers 1),
+    and by two more per pytest-xdist process so that parallel processes never share a queue."""
     base, _, number = REDIS_URL.rpartition("/")
-    return f"{base}/{int(number or 0) + offset}"
+    process = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    return f"{base}/{int(number or 0) + 2 * int(process or 0) + offset}"
 
 
 def use_broker(url: str) -> None:
