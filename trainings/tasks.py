@@ -2,57 +2,20 @@
 
 import logging
 from datetime import timedelta
-from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 from celery import shared_task
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from eregion.mail import queue_email
+from eregion.pdf import BASE_URL, url_fetcher
 
 from .models import Certificate
 
 log = logging.getLogger(__name__)
-
-
-def _static_roots():
-    roots = [Path(p).resolve() for p in settings.STATICFILES_DIRS]
-    roots.append(Path(settings.STATIC_ROOT).resolve())
-    return roots
-
-
-def check_fetchable(url):
-    """Refuse every URL but ``data:`` and our own static files (no network, no other files)."""
-    parsed = urlparse(url)
-    if parsed.scheme == "data":
-        return url
-    if parsed.scheme == "file":
-        path = Path(unquote(parsed.path)).resolve()
-        if any(path.is_relative_to(root) for root in _static_roots()):
-            return url
-    raise ValueError(f"refused to fetch {url!r}: only the portal's static files may be used")
-
-
-def static_only_fetcher():
-    """WeasyPrint's URL fetcher (70+: a ``URLFetcher`` subclass) limited by ``check_fetchable``."""
-    from weasyprint.urls import URLFetcher
-
-    class StaticOnlyFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            return super().fetch(check_fetchable(url), headers)
-
-    return StaticOnlyFetcher(allowed_protocols=["file", "data"], fail_on_errors=False)
-
-
-def static_file_url(name):
-    """A ``file://`` URL of one of our static files, for the print templates."""
-    found = finders.find(name)
-    return Path(found).resolve().as_uri() if found else ""
 
 
 def qr_svg(data):
@@ -76,10 +39,10 @@ def render_pdf(certificate, verify_url):
             "organisation": enrolment.organisation,
             "verify_url": verify_url,
             "qr_svg": qr_svg(verify_url),
-            "logo_url": static_file_url("img/favicon.svg"),
+            "logo_url": BASE_URL + "static/img/favicon.svg",
         },
     )
-    return HTML(string=html, url_fetcher=static_only_fetcher(), base_url="file:///").write_pdf()
+    return HTML(string=html, url_fetcher=url_fetcher(), base_url=BASE_URL).write_pdf()
 
 
 def send_to_worker(certificate_id, base_url=""):
