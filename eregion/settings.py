@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "eregion.middleware.reject_nul_bytes",  # 400 for NUL bytes, before any view or the ORM
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -285,3 +286,30 @@ CELERY_BEAT_SCHEDULE["newsletter-resume"] = {
     "task": "publications.tasks.resume_newsletters",
     "schedule": 120.0,
 }
+
+# --- Security: client address, lockout, rate limits (issue 20) ---
+# X-Forwarded-For is believed only from these proxies (addresses or networks, e.g. the nginx
+# container's network "172.16.0.0/12"); empty: REMOTE_ADDR is the client (eregion/client_ip.py).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# Lockout by the real client and the email as the backend matches it (any case, trimmed).
+AXES_CLIENT_IP_CALLABLE = "eregion.client_ip.axes_client_ip"
+AXES_USERNAME_CALLABLE = "eregion.client_ip.axes_username"
+# Atomic counters in the cache (eregion/throttle.py): (hits, seconds) per client address and,
+# for the forms that send email, per address written in the form.
+RATE_LIMITS = {
+    "login-ip": (30, 600),
+    "signup-ip": (10, 3600),
+    "signup-email": (3, 3600),
+    "password-reset-ip": (10, 3600),
+    "password-reset-email": (3, 3600),
+    "verify-resend-user": (3, 3600),
+    "verify-resend-ip": (10, 3600),
+    "enrol-ip": (30, 3600),
+    "enrol-user": (20, 3600),
+    "newsletter-ip": (10, 3600),
+    "newsletter-email": (3, 3600),
+}
+# Markdown renders at save within this many seconds, else the text is kept as plain paragraphs.
+MARKDOWN_TIME_BUDGET = env.float("MARKDOWN_TIME_BUDGET", default=2.0)
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "eregion.api_errors.exception_handler"
+# --- end of security ---

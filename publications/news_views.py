@@ -20,6 +20,8 @@ from icalendar import Calendar
 from icalendar import Event as IcalEvent
 
 from directory.models import Province
+from eregion import throttle
+from eregion.client_ip import client_ip
 from trainings.ical import _event as session_event
 from trainings.models import Session
 
@@ -232,10 +234,14 @@ class SubscribeForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def subscribe(request):
     form = SubscribeForm(request.POST or None)
+    if request.method == "POST" and not throttle.allow("newsletter-ip", client_ip(request)):
+        return render(request, "eregion/rate_limited.html", status=429)
     if request.method == "POST" and form.is_valid():
-        newsletter.subscribe(
-            form.cleaned_data["email"], form.cleaned_data["topics"], translation.get_language()
-        )
+        # Past a few confirmations an hour to one address, the same answer and no email.
+        if throttle.allow("newsletter-email", form.cleaned_data["email"]):
+            newsletter.subscribe(
+                form.cleaned_data["email"], form.cleaned_data["topics"], translation.get_language()
+            )
         return render(request, "publications/news/subscribe_sent.html", status=200)
     return render(request, "publications/news/subscribe.html", {"form": form})
 

@@ -1,0 +1,35 @@
+"""Bad input is a 400, never a 500: NUL bytes anywhere in the request."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/ngos/?province=%00",
+        "/ngos/invites/%00/",
+        "/api/v1/structures/%00/",
+        "/directory/?q=%00",
+        "/directory/%00/",
+        "/api/v1/structures/?province=%00",
+        "/news/?kind=%00",
+        "/accounts/verify/%00/",
+        "/trainings/certificates/%00/",
+    ],
+)
+def test_a_nul_byte_in_the_address_is_a_bad_request(client, url):
+    assert client.get(url).status_code == 400
+
+
+def test_a_nul_byte_in_a_form_field_is_a_bad_request(client):
+    response = client.post(reverse("login"), {"username": "a\x00b@example.org", "password": "x"})
+    assert response.status_code == 400
+
+
+def test_the_api_answers_a_bad_request_in_json(client):
+    response = client.get("/api/v1/structures/%00/")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
