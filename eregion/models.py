@@ -162,3 +162,18 @@ class OutboundEmail(models.Model):
     def backoff(cls, attempts: int) -> timedelta:
         """Wait before attempt ``attempts + 1``: 1, 2, 4 … minutes, at most an hour."""
         return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
+
+
+class Heartbeat(models.Model):
+    """The last sign of life of a background component (the Celery worker, through beat):
+    ``/healthz`` reports the worker degraded when its heartbeat is stale or missing."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    beat_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("сигнал за живот")
+        verbose_name_plural = _("сигнали за живот")
+
+    def __str__(self):
+        return f"{self.name} {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -311,5 +311,18 @@ RATE_LIMITS = {
 }
 # Markdown renders at save within this many seconds, else the text is kept as plain paragraphs.
 MARKDOWN_TIME_BUDGET = env.float("MARKDOWN_TIME_BUDGET", default=2.0)
-REST_FRAMEWORK["EXCEPTION_HANDLER"] = "eregion.api_errors.exception_handler"
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "eregion.api.exception_handler"
+REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "eregion.api.Pagination"
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "eregion.api.document_errors",
+]
+# /healthz: results kept per process this many seconds; the worker's heartbeat (beat → worker
+# every minute) older than this is "degraded".
+HEALTHZ_CACHE_SECONDS = env.float("HEALTHZ_CACHE_SECONDS", default=2.0)
+WORKER_HEARTBEAT_STALE_SECONDS = env.int("WORKER_HEARTBEAT_STALE_SECONDS", default=180)
+CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {
+    "task": "eregion.tasks.worker_heartbeat",
+    "schedule": 60.0,
+}
 # --- end of security ---

@@ -101,3 +101,11 @@ def send_staff_digest():
     from .notifications import send_digest
 
     return send_digest()
+
+
+@shared_task
+def worker_heartbeat() -> None:
+    """Beat sends this every minute; the worker that runs it records that workers are alive."""
+    from .models import Heartbeat
+
+    Heartbeat.objects.update_or_create(name="worker", defaults={"beat_at": timezone.now()})

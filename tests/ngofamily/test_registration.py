@@ -141,7 +141,7 @@ def test_markdown_description_is_sanitised():
         description_format="markdown",
         description="**Важно** <script>alert(1)</script> [връзка](javascript:alert(1))",
     )
-    html = str(org.description_html())
+    html = str(org.render_description())  # what save() stores for the pages
     assert "<strong>Важно</strong>" in html
     assert "<script>" not in html
     assert "javascript:" not in html
@@ -149,7 +149,7 @@ def test_markdown_description_is_sanitised():
 
 def test_plain_description_is_escaped():
     org = Organisation(name="X", description="<b>не</b>\n\nвтори абзац")
-    html = str(org.description_html())
+    html = str(org.render_description())  # what save() stores for the pages
     assert "&lt;b&gt;" in html
     assert html.count("<p>") == 2
 

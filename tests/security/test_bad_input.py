@@ -33,3 +33,24 @@ def test_the_api_answers_a_bad_request_in_json(client):
     response = client.get("/api/v1/structures/%00/")
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
+
+
+def test_leaving_the_family_with_a_draft_slug_answers_like_an_unknown_slug(client, user):
+    from tests.ngofamily.factories import OrganisationFactory, UserFactory
+
+    draft = OrganisationFactory(status="draft", owners=[UserFactory()])
+    client.force_login(user)
+    unknown = client.post(reverse("family:leave", args=["no-such-organisation"]))
+    hidden = client.post(reverse("family:leave", args=[draft.slug]))
+    assert unknown.status_code == hidden.status_code == 404
+
+
+def test_claiming_an_unpublished_imported_organisation_answers_404(client, user):
+    from ngofamily.models import Organisation
+    from tests.ngofamily.factories import OrganisationFactory
+
+    hidden = OrganisationFactory(status="suspended", source=Organisation.Source.COMMUNITY_CENTRES)
+    user.email_verified = True
+    user.save()
+    client.force_login(user)
+    assert client.get(reverse("ngofamily:claim", args=[hidden.slug])).status_code == 404
