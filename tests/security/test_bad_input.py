@@ -54,3 +54,49 @@ def test_claiming_an_unpublished_imported_organisation_answers_404(client, user)
     user.save()
     client.force_login(user)
     assert client.get(reverse("ngofamily:claim", args=[hidden.slug])).status_code == 404
+
+
+def _routes(patterns, prefix=""):
+    """Every route of the URL conf with its converters (``<slug:slug>``), admin's regexes
+    aside."""
+    from django.urls import URLPattern, URLResolver
+    from django.urls.resolvers import LocalePrefixPattern, RoutePattern
+
+    for entry in patterns:
+        pattern = entry.pattern
+        if isinstance(pattern, LocalePrefixPattern):
+            part = ""
+        elif isinstance(pattern, RoutePattern):
+            part = str(pattern)
+        else:
+            continue  # admin's regexes
+        if isinstance(entry, URLResolver):
+            yield from _routes(entry.url_patterns, prefix + part)
+        elif isinstance(entry, URLPattern):
+            yield prefix + part
+
+
+def test_every_url_pattern_answers_a_nul_byte_in_each_argument_with_400(client, staff_user):
+    import re
+
+    from django.urls import get_resolver
+
+    client.force_login(staff_user)  # past every login wall, as deep into each view as it goes
+    routes = [r for r in _routes(get_resolver().url_patterns) if "<" in r]
+    assert len(routes) > 30
+    for route in routes:
+        for n in range(route.count("<")):
+            arguments = iter(range(route.count("<")))
+            url = "/" + re.sub(
+                r"<[^>]+>", lambda _m: "%00" if next(arguments) == n else "1", route
+            )
+            for method in (client.get, client.post):
+                assert method(url).status_code == 400, url
+
+
+@pytest.mark.parametrize(
+    "page", ["/directory/", "/ngos/", "/news/", "/trainings/", "/directory/map/", "/survey/"]
+)
+def test_a_nul_byte_in_any_query_parameter_is_a_bad_request(client, page):
+    for name in ("q", "province", "municipality", "kind", "agency", "service", "page", "year"):
+        assert client.get(page, {name: "x\x00"}).status_code == 400, (page, name)
