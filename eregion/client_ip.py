@@ -62,3 +62,16 @@ def axes_username(request, credentials) -> str:
     if value is None and request is not None and request.method == "POST":
         value = request.POST.get(field)
     return str(value or "").strip().lower()[:255]
+
+
+class ClientIpLogFilter:
+    """A logging filter that adds ``client_ip`` to every record: the client of the request the
+    record is about (Django's request loggers attach it), else ``-``."""
+
+    def filter(self, record) -> bool:
+        request = getattr(record, "request", None)
+        try:
+            record.client_ip = client_ip(request) if request is not None else "-"
+        except Exception:  # a log line must never fail over its decoration
+            record.client_ip = "-"
+        return True

@@ -68,3 +68,16 @@ def test_a_login_name_longer_than_the_lockout_column_is_a_form_error(client, use
     response = login(client, "a" * 300 + "@example.org")
     assert response.status_code == 200
     assert "Имейлът е твърде дълъг: най-много 254 знака." in response.content.decode()
+
+
+def test_log_lines_name_the_real_client(client, settings):
+    import logging
+
+    from eregion.client_ip import ClientIpLogFilter
+
+    settings.TRUSTED_PROXIES = [PROXY]
+    request = client.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.8").wsgi_request
+    record = logging.LogRecord("django.request", logging.WARNING, "", 0, "x", (), None)
+    record.request = request
+    ClientIpLogFilter().filter(record)
+    assert record.client_ip == "203.0.113.8"
