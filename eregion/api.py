@@ -1,8 +1,10 @@
 """What every part of the open-data API shares: errors in JSON (never the site's HTML pages),
 strict paging, and the error answers documented in the OpenAPI schema."""
 
+import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -26,6 +28,24 @@ def not_found(request):
 
 def server_error(request):
     return JsonResponse({"detail": "Server error."}, status=500)
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, where a choice, a yes/no or a number given empty (``agency=``)
+    is a 400, as the schema says, instead of "no filter". Free text may be empty."""
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            empty = [
+                name
+                for name, filter_ in filterset.filters.items()
+                if not isinstance(filter_, django_filters.CharFilter)
+                and request.query_params.get(name, None) == ""
+            ]
+            if empty:
+                raise exceptions.ValidationError({name: ["A value is required."] for name in empty})
+        return filterset
 
 
 class Pagination(PageNumberPagination):

@@ -316,12 +316,12 @@ RATE_LIMITS = {
     "enrol-ip": (30, 3600),
     "enrol-user": (20, 3600),
     "newsletter-ip": (10, 3600),
-    "newsletter-email": (3, 3600),
 }
 # Markdown renders at save within this many seconds, else the text is kept as plain paragraphs.
 MARKDOWN_TIME_BUDGET = env.float("MARKDOWN_TIME_BUDGET", default=2.0)
 REST_FRAMEWORK["EXCEPTION_HANDLER"] = "eregion.api.exception_handler"
 REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "eregion.api.Pagination"
+REST_FRAMEWORK["DEFAULT_FILTER_BACKENDS"] = ["eregion.api.FilterBackend"]
 SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "eregion.api.document_errors",

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis.errors import Unsatisfiable
 
-EXAMPLES = 8
+EXAMPLES = 10
 
 
 @pytest.fixture

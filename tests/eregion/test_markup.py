@@ -37,6 +37,7 @@ def test_the_budget_holds_off_the_main_thread_too(settings):
     thread.join(timeout=30)
     assert not thread.is_alive()
     assert results[0].startswith("<p>[[[[")
+    settings.MARKDOWN_TIME_BUDGET = 5.0  # room for a busy machine: this one must render
     thread = threading.Thread(target=lambda: results.append(render_markdown("**ok**")))
     thread.start()
     thread.join(timeout=30)
