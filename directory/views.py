@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from eregion.i18n import is_english
@@ -190,9 +191,15 @@ def _client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+@csrf_exempt
 @require_POST
 def report_inaccuracy(request, slug):
-    """Take a citizen's report into the staff queue; at most a few an hour from one address."""
+    """Take a citizen's report into the staff queue; at most a few an hour from one address.
+
+    Without CSRF protection, so that the structure's page, which carries the form, holds no
+    token and caches can keep it: the report is anonymous and acts for no one (it records no
+    user and changes nothing of the sender's), so a forged one is no more than a report its
+    forger could send directly; the rate limit and the honeypot apply to every one."""
     structure = get_object_or_404(_published(), slug=slug)
     form = InaccuracyReportForm(request.POST)
     if not form.is_valid():
