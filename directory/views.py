@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from eregion.i18n import is_english
+from eregion.selects import select_rows
 
 from .filters import StructureFilter, facet_choices, facet_options
 from .forms import InaccuracyReportForm
@@ -30,7 +31,6 @@ from .models import (
     Service,
     WorkingHours,
 )
-from .search import kind_rank
 
 PAGE_SIZE = 20
 REPORTS_PER_HOUR = 5
@@ -54,8 +54,8 @@ def index(request):
     facets = facet_options(filterset, base)
     options = facet_choices(
         facets,
-        Province.objects.all(),
-        Municipality.objects.all(),
+        Province.objects.values_list("slug", "name", "name_latin"),
+        Municipality.objects.values_list("slug", "name", "name_latin"),
         services,
         is_english(),
     )
@@ -99,10 +99,7 @@ def _detail_queryset():
             "services",
             Prefetch(
                 "children",
-                queryset=_published()
-                .select_related("settlement")
-                .annotate(kind_rank=kind_rank())
-                .order_by("kind_rank", "name"),
+                queryset=_published().select_related("settlement").order_by("kind_rank", "name"),
             ),
         )
     )
@@ -263,7 +260,7 @@ def structure_vcard(request, slug):
 def _grouped(qs):
     """Structures grouped by kind, in the kinds' usual order."""
     groups: dict[str, list] = {}
-    for s in qs.annotate(kind_rank=kind_rank()).order_by("kind_rank", "name"):
+    for s in qs.order_by("kind_rank", "name"):
         groups.setdefault(s.kind, []).append(s)
     labels = dict(AdministrativeStructure.Kind.choices)
     return [{"kind": k, "label": labels[k], "structures": v} for k, v in groups.items()]
@@ -313,6 +310,7 @@ def map_view(request):
         "directory/map.html",
         {
             "filter": filterset,
+            "selects": select_rows(filterset.form),
             "listed": listed.count(),
             "shown": listed.filter(located).count(),
             "map_tile_url": settings.MAP_TILE_URL,
