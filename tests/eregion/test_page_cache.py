@@ -220,6 +220,15 @@ def test_an_organisations_edit_shows_at_once_on_its_page_and_in_the_catalogue(
     assert "Ксилофон 1873" in Client().get("/ngos/?q=ксилофон").content.decode()
 
 
+def test_a_change_made_on_the_site_shows_at_once(region):
+    """An owner's edit, a moderator's decision: saves anywhere bump the version."""
+    structure = AdministrativeStructure.objects.get(slug="obshtina-plovdiv")
+    Client().get(PLOVDIV)
+    structure.address = "ул. „Ксилофонова“ 7"
+    structure.save()
+    assert "Ксилофонова“ 7" in Client().get(PLOVDIV).content.decode()
+
+
 def test_a_bulk_admin_action_shows_at_once(client, staff_user, region):
     structure = AdministrativeStructure.objects.get(slug="obshtina-plovdiv")
     Client().get(PLOVDIV)
