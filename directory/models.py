@@ -1,5 +1,6 @@
 """The region's geography (from NSI's EKATTE classification) and its administrative structures."""
 
+import contextlib
 import re
 from datetime import datetime, time, timedelta
 from functools import cache
@@ -825,14 +826,18 @@ class Synonym(models.Model):
         """The whole table (a few hundred rows at most) by its Cyrillic and Latin keys, as
         field values, kept in the cache so that a search does not ask for it: every save and
         delete clears it, and it expires anyway. ``from_values`` makes a row of them."""
-        table = django_cache.get(SYNONYMS_CACHE_KEY)
+        try:
+            table = django_cache.get(SYNONYMS_CACHE_KEY)
+        except Exception:  # the cache is down: the search still works, asking the database
+            table = None
         if table is None:
             table = {}
             for synonym in cls.objects.order_by("pk"):
                 values = tuple(getattr(synonym, f) for f in SYNONYM_FIELDS)
                 for key in {synonym.key, synonym.key_latin}:
                     table.setdefault(key, []).append(values)
-            django_cache.set(SYNONYMS_CACHE_KEY, table, SYNONYMS_CACHE_SECONDS)
+            with contextlib.suppress(Exception):
+                django_cache.set(SYNONYMS_CACHE_KEY, table, SYNONYMS_CACHE_SECONDS)
         return table
 
     @classmethod

@@ -265,7 +265,7 @@ def test_pages_render_when_the_cache_is_down(region, settings):
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
     }
-    for url in ("/", PLOVDIV, "/ngos/", "/directory/provinces/plovdiv/"):
+    for url in ("/", PLOVDIV, "/ngos/", "/directory/provinces/plovdiv/", "/directory/?q=НАП"):
         response = Client().get(url)
         assert response.status_code == 200, url
         assert "X-Page-Cache" not in response
