@@ -26,6 +26,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -146,8 +147,15 @@ def _has_session(request) -> bool:
     return settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
+def _release() -> str:
+    """The static files' manifest hash: a deployment with other static files (and so other
+    pages) starts with a cache of its own, and one whose pages fail is not hidden behind the
+    pages its predecessor left in a shared cache."""
+    return getattr(staticfiles_storage, "manifest_hash", "")
+
+
 def _key(request, version: int) -> str:
-    parts = [request.get_full_path(), get_language() or ""]
+    parts = [request.get_full_path(), get_language() or "", _release()]
     parts += [request.headers.get(h, "") for h in KEY_HEADERS]
     if request.path.startswith("/api/"):
         parts.append(request.headers.get("Accept", ""))
