@@ -165,7 +165,7 @@ def _key(request, version: int) -> str:
 
 def _storable(request, response) -> bool:
     return (
-        request.method == "GET"
+        request.method in SAFE_METHODS  # HEAD renders the page too; the server drops the body
         and response.status_code == 200
         and not response.streaming
         and not response.cookies
