@@ -2,9 +2,12 @@
 
 import django_filters
 from django import forms
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
+
+from eregion.api import FilterBackend
 
 from .filters import StructureFilter
 from .models import (
@@ -15,7 +18,6 @@ from .models import (
     Settlement,
     WorkingHours,
 )
-from .search import Search
 
 
 class ProvinceSerializer(serializers.ModelSerializer):
@@ -217,10 +219,15 @@ class StructureViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        query = self.request.query_params.get("q", "")
-        if query and self.action == "list":
-            queryset = Search(query).order(queryset)  # best match first, as on the site
+        """The filters, then best match first as on the site, with the one search the filter
+        read (reading it again would ask the dictionary again)."""
+        backend = FilterBackend()  # the project's: empty choices are a 400
+        filterset = backend.get_filterset(self.request, queryset, self)
+        if not filterset.is_valid() and backend.raise_exception:
+            raise translate_validation(filterset.errors)
+        queryset = filterset.qs
+        if filterset.form.cleaned_data.get("q") and self.action == "list":
+            queryset = filterset.search.order(queryset)
         return queryset
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from directory.ekatte import EkatteImporter
+from eregion import pagecache
 
 
 class Command(BaseCommand):
@@ -39,7 +40,8 @@ class Command(BaseCommand):
         else:
             codes = [c.strip().upper() for c in provinces.split(",") if c.strip()]
         try:
-            report = EkatteImporter(dir, codes).run()
+            with pagecache.bulk_changes():  # bulk writes send no signals
+                report = EkatteImporter(dir, codes).run()
         except ValidationError as exc:  # a file that is not EKATTE's JSON: nothing was written
             raise CommandError(" ".join(exc.messages)) from None
         for problem in report.problems:
