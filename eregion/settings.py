@@ -142,6 +142,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# `make backup` writes timestamped folders here (eregion/backup.py).
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(VAR_DIR / "backups")))
 # Request bodies: the reverse proxy (deploy/nginx/) refuses more than 3 MB (30 MB for staff
 # pages); here, form fields are held in memory up to 2.5 MB and files spooled to disk past
 # 2.5 MB (Django's defaults, stated), and a form carries at most 20 files.
