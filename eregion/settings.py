@@ -163,6 +163,9 @@ STORAGES = {
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    # The same backend, telling the outbox when the message goes to the server (mail_backend.py).
+    EMAIL_BACKEND = "eregion.mail_backend.EmailBackend"
 # The operator of the portal (the data controller), shown on /about/ and the privacy notice.
 OPERATOR = {
     "name": env("OPERATOR_NAME", default="Регионално сдружение на общините „Марица“"),
