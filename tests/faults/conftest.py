@@ -11,6 +11,7 @@ import socketserver
 import subprocess
 import sys
 import threading
+import time
 from email import message_from_bytes
 from pathlib import Path
 
@@ -256,3 +257,135 @@ def workers(app_on_redis, smtp_sink, tmp_path, settings):
     yield Workers()
     for worker in started:
         worker.stop()
+
+
+# --- PostgreSQL, as the application reaches it ---------------------------------------------
+
+
+class CuttableProxy:
+    """A TCP proxy in front of the test's PostgreSQL. ``restart()`` does to the application
+    what a PostgreSQL restart does: every open connection is closed by the server side, and
+    new ones are refused for a moment, then accepted again."""
+
+    def __init__(self, target_host: str, target_port: int):
+        self.target = (target_host, target_port)
+        self.port = free_port()
+        self.pairs: list = []
+        self.lock = threading.Lock()
+        self.listener = None
+        self.listen()
+
+    def listen(self):
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", self.port))
+        self.listener.listen(64)
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(self.target)
+            except OSError:
+                client.close()
+                continue
+            with self.lock:
+                self.pairs.append((client, upstream))
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        for s in (source, sink):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def _close_listener(self):
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
+        except OSError:
+            pass
+        self.listener.close()
+
+    def restart(self, down_for: float = 1.0):
+        self._close_listener()
+        with self.lock:
+            pairs, self.pairs = self.pairs, []
+        for client, upstream in pairs:
+            for s in (client, upstream):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                s.close()
+        time.sleep(down_for)
+        self.listen()
+        return len(pairs)
+
+    def close(self):
+        self._close_listener()
+        with self.lock:
+            for pair in self.pairs:
+                for s in pair:
+                    s.close()
+
+
+@pytest.fixture
+def postgres_proxy(transactional_db):
+    from django.conf import settings as django_settings
+
+    db = django_settings.DATABASES["default"]
+    proxy = CuttableProxy(db.get("HOST") or "127.0.0.1", int(db.get("PORT") or 5432))
+    proxy.database_url = _test_database_url().replace(
+        f"@{db.get('HOST')}:{db.get('PORT')}/", f"@127.0.0.1:{proxy.port}/"
+    )
+    assert str(proxy.port) in proxy.database_url
+    yield proxy
+    proxy.close()
+
+
+class Gunicorn:
+    """The web service as docker-compose.yml runs it (gunicorn, sync workers, connections kept
+    for CONN_MAX_AGE with health checks), on the test database through ``database_url``."""
+
+    def __init__(self, database_url: str, redis: RedisServer, folder: Path):
+        self.port = free_port()
+        self.log_path = folder / "gunicorn.log"
+        self._log = open(self.log_path, "w")
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "CELERY_BROKER_URL": f"{redis.url}/0",
+            "CACHE_URL": f"rediscache://127.0.0.1:{redis.port}/1",
+            "EMAIL_URL": "consolemail://",
+            "MEDIA_ROOT": str(folder / "media"),
+            "CONN_MAX_AGE": "60",
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "eregion.wsgi:application",
+             "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--timeout", "30"],
+            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        wait_for(lambda: port_open(self.port), timeout=30, message="gunicorn to listen")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self._log.close()
