@@ -210,12 +210,8 @@ class FaultWorker:
         self.process.wait(10)
 
     def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        """At the end of a test: nothing it needs is left, and a warm shutdown costs seconds."""
+        self.kill()
         self._log.close()
 
 

@@ -36,10 +36,10 @@ def delivered_once(smtp_sink, address, email_filter):
         relay_outbox()
         return OutboundEmail.objects.filter(**email_filter, status="sent").exists()
 
-    wait_for(sent, timeout=45, interval=1, message=f"the email to {address}")
+    wait_for(sent, timeout=45, interval=0.5, message=f"the email to {address}")
     wait_for(lambda: smtp_sink.to(address) >= 1, timeout=10, message="the delivery")
     relay_outbox()
-    time.sleep(1)
+    time.sleep(0.5)
     assert smtp_sink.to(address) == 1
 
 
@@ -72,13 +72,13 @@ def test_enrolment_while_redis_is_down(workers, app_on_redis, smtp_sink, client)
     session = SessionFactory(capacity=5)
     user, organisation = representative(email="ivan@example.org")
     client.force_login(user)
-    workers.start()
     with Outage(app_on_redis):
         response = client.post(
             reverse("trainings:enrol", args=[session.pk]), {"organisation": organisation.pk}
         )
         assert response.status_code == 302, response.content.decode()[:2000]
         assert Enrolment.objects.get(user=user).status == Enrolment.Status.CONFIRMED
+    workers.start()
     delivered_once(smtp_sink, "ivan@example.org", {"to": ["ivan@example.org"]})
 
 
@@ -89,10 +89,10 @@ def test_a_pdf_build_requested_while_redis_is_down(workers, app_on_redis):
 
     ensure_editions()
     publication = Publication.objects.get(slug="broshura")
-    workers.start()
     with Outage(app_on_redis):
         build = services.request_build(publication, "screen", requested_by="test")
         assert build.status == Build.Status.QUEUED
+    workers.start()
 
     # ten minutes later beat's sweeper takes the queued build for lost by the broker
     Build.objects.filter(pk=build.pk).update(requested_at=timezone.now() - timedelta(minutes=11))
@@ -119,9 +119,9 @@ def test_a_newsletter_started_while_redis_is_down(workers, app_on_redis, smtp_si
         Subscriber(email=address, confirmed_at=timezone.now()) for address in readers
     )
     issue = NewsletterIssue.objects.create(subject="Брой по време на прекъсване")
-    workers.start(NEWSLETTER_BATCH_SIZE="5", NEWSLETTER_BATCH_INTERVAL="0.3")
     with Outage(app_on_redis):
         assert newsletter.start_sending(issue)  # the first batch cannot be handed to Celery
+    workers.start(NEWSLETTER_BATCH_SIZE="5", NEWSLETTER_BATCH_INTERVAL="0.3")
 
     def done():
         resume_newsletters(stalled_after=0)  # beat: restart the stalled issue
