@@ -50,21 +50,29 @@ class SendAborted(Exception):
 def _claim(email_id: int) -> OutboundEmail | None:
     """Mark the email as being sent by this worker (committed) and hold its lock, or None if it
     is not ours."""
-    with transaction.atomic():
-        email = (
-            OutboundEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk=email_id, status=Status.PENDING)
-            .first()
-        )
-        if email is None:  # sent, failed, being sent elsewhere, or locked by another claim
-            return None
-        if _locks() and not _try_lock(email_id):  # a sender of an earlier claim still lives
-            return None
-        email.status = Status.SENDING
-        email.sending_since = timezone.now()
-        email.handed_over_at = None
-        email.attempts += 1
-        email.save(update_fields=["status", "sending_since", "handed_over_at", "attempts"])
+    locked = False
+    try:
+        with transaction.atomic():
+            email = (
+                OutboundEmail.objects.select_for_update(skip_locked=True)
+                .filter(pk=email_id, status=Status.PENDING)
+                .first()
+            )
+            if email is None:  # sent, failed, being sent elsewhere, or locked by another claim
+                return None
+            if _locks():
+                if not _try_lock(email_id):  # the sender of an earlier claim still lives
+                    return None
+                locked = True
+            email.status = Status.SENDING
+            email.sending_since = timezone.now()
+            email.handed_over_at = None
+            email.attempts += 1
+            email.save(update_fields=["status", "sending_since", "handed_over_at", "attempts"])
+    except BaseException:
+        if locked:  # a session lock outlives a rolled-back transaction: give it back
+            _unlock(email_id)
+        raise
     return email
 
 
