@@ -355,7 +355,7 @@ class Gunicorn:
     """The web service as docker-compose.yml runs it (gunicorn, sync workers, connections kept
     for CONN_MAX_AGE with health checks), on the test database through ``database_url``."""
 
-    def __init__(self, database_url: str, redis: RedisServer, folder: Path):
+    def __init__(self, database_url: str, redis: RedisServer, folder: Path, **extra_env):
         self.port = free_port()
         self.log_path = folder / "gunicorn.log"
         self._log = open(self.log_path, "w")
@@ -367,6 +367,7 @@ class Gunicorn:
             "EMAIL_URL": "consolemail://",
             "MEDIA_ROOT": str(folder / "media"),
             "CONN_MAX_AGE": "60",
+            **extra_env,
         }
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "eregion.wsgi:application",

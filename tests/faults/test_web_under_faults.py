@@ -56,7 +56,8 @@ class Browser:
 
 
 def test_postgres_restarted_under_the_running_app(postgres_proxy, redis_server, tmp_path):
-    web = Gunicorn(postgres_proxy.database_url, redis_server, tmp_path)
+    # every page from the database, none from the page cache
+    web = Gunicorn(postgres_proxy.database_url, redis_server, tmp_path, PAGE_CACHE_SECONDS="0")
     visitor = Browser(web.port)
     try:
         # both gunicorn workers answer and keep their database connections (CONN_MAX_AGE)
