@@ -154,6 +154,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# `make backup` writes timestamped folders here (eregion/backup.py).
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+# Request bodies: the reverse proxy (deploy/nginx/) refuses more than 3 MB (30 MB for staff
+# pages); here, form fields are held in memory up to 2.5 MB and files spooled to disk past
+# 2.5 MB (Django's defaults, stated), and a form carries at most 20 files.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -167,6 +175,9 @@ STORAGES = {
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    # The same backend, telling the outbox when the message goes to the server (mail_backend.py).
+    EMAIL_BACKEND = "eregion.mail_backend.EmailBackend"
 # The operator of the portal (the data controller), shown on /about/ and the privacy notice.
 OPERATOR = {
     "name": env("OPERATOR_NAME", default="Регионално сдружение на общините „Марица“"),
