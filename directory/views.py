@@ -16,9 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from eregion.i18n import is_english
+from eregion.selects import select_rows
 
 from .filters import StructureFilter, facet_choices, facet_options
 from .forms import InaccuracyReportForm
@@ -29,7 +31,6 @@ from .models import (
     Service,
     WorkingHours,
 )
-from .search import kind_rank
 
 PAGE_SIZE = 20
 REPORTS_PER_HOUR = 5
@@ -53,8 +54,8 @@ def index(request):
     facets = facet_options(filterset, base)
     options = facet_choices(
         facets,
-        Province.objects.all(),
-        Municipality.objects.all(),
+        Province.objects.values_list("slug", "name", "name_latin"),
+        Municipality.objects.values_list("slug", "name", "name_latin"),
         services,
         is_english(),
     )
@@ -98,10 +99,7 @@ def _detail_queryset():
             "services",
             Prefetch(
                 "children",
-                queryset=_published()
-                .select_related("settlement")
-                .annotate(kind_rank=kind_rank())
-                .order_by("kind_rank", "name"),
+                queryset=_published().select_related("settlement").order_by("kind_rank", "name"),
             ),
         )
     )
@@ -190,9 +188,15 @@ def _client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+@csrf_exempt
 @require_POST
 def report_inaccuracy(request, slug):
-    """Take a citizen's report into the staff queue; at most a few an hour from one address."""
+    """Take a citizen's report into the staff queue; at most a few an hour from one address.
+
+    Without CSRF protection, so that the structure's page, which carries the form, holds no
+    token and caches can keep it: the report is anonymous and acts for no one (it records no
+    user and changes nothing of the sender's), so a forged one is no more than a report its
+    forger could send directly; the rate limit and the honeypot apply to every one."""
     structure = get_object_or_404(_published(), slug=slug)
     form = InaccuracyReportForm(request.POST)
     if not form.is_valid():
@@ -256,7 +260,7 @@ def structure_vcard(request, slug):
 def _grouped(qs):
     """Structures grouped by kind, in the kinds' usual order."""
     groups: dict[str, list] = {}
-    for s in qs.annotate(kind_rank=kind_rank()).order_by("kind_rank", "name"):
+    for s in qs.order_by("kind_rank", "name"):
         groups.setdefault(s.kind, []).append(s)
     labels = dict(AdministrativeStructure.Kind.choices)
     return [{"kind": k, "label": labels[k], "structures": v} for k, v in groups.items()]
@@ -306,6 +310,7 @@ def map_view(request):
         "directory/map.html",
         {
             "filter": filterset,
+            "selects": select_rows(filterset.form),
             "listed": listed.count(),
             "shown": listed.filter(located).count(),
             "map_tile_url": settings.MAP_TILE_URL,
