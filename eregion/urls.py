@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("about/", views.about, name="about"),
     path("about/data/", views.about_data, name="about-data"),
     path("privacy/", views.privacy, name="privacy"),
+    path("accessibility/", views.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),
     path("accounts/", include("eregion.account_urls")),
     path("directory/", include("directory.urls")),

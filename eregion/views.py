@@ -1,5 +1,7 @@
-"""Site pages: home, about the project, about the data, the health check and the 500 page."""
+"""Site pages: home, about the project, about the data, privacy, accessibility, the health check
+and the 500 page."""
 
+import datetime
 import logging
 import time
 
@@ -75,6 +77,20 @@ def favicon(request):
 def privacy(request):
     """The privacy notice: who processes which personal data, why, for how long, and rights."""
     return render(request, "eregion/privacy.html", {"operator": settings.OPERATOR})
+
+
+# The accessibility statement is a self-assessment made on this day; review it when it is redone.
+ACCESSIBILITY_ASSESSED_ON = datetime.date(2026, 12, 1)
+
+
+def accessibility(request):
+    """The accessibility statement (Directive (EU) 2016/2102, the Electronic Governance Act):
+    conformance, what is not accessible, how it was assessed, feedback and enforcement."""
+    return render(
+        request,
+        "eregion/accessibility.html",
+        {"operator": settings.OPERATOR, "assessed_on": ACCESSIBILITY_ASSESSED_ON},
+    )
 
 
 def about_data(request):
