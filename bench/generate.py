@@ -172,9 +172,8 @@ def forget_generated():
         connection.alias
     )
     structures._raw_delete(connection.alias)
-    Organisation.fields_of_activity.through.objects.filter(
-        organisation__in=organisations
-    )._raw_delete(connection.alias)
+    for through in (Organisation.fields_of_activity.through, Organisation.target_groups.through):
+        through.objects.filter(organisation__in=organisations)._raw_delete(connection.alias)
     Organisation.history.filter(register_number__startswith="bench-")._raw_delete(connection.alias)
     organisations._raw_delete(connection.alias)
 
@@ -377,11 +376,15 @@ def main():
 
     from directory.models import Settlement
 
+    # One transaction per step: a re-run starts by removing whatever an earlier one left.
     with transaction.atomic():
         forget_generated()
-        settlements = list(Settlement.objects.select_related("municipality__province"))
+    settlements = list(Settlement.objects.select_related("municipality__province"))
+    with transaction.atomic():
         generate_structures(args.structures, rng, settlements, out)
+    with transaction.atomic():
         generate_organisations(args.organisations, rng, settlements, out)
+    with transaction.atomic():
         generate_trainings(args.sessions, rng, settlements, out)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
