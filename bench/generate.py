@@ -26,7 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)  # not bench/: bench/http.py would hide the standard library's http
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eregion.settings")
 os.environ.setdefault("DEBUG", "1")  # development settings: the command needs no SECRET_KEY
 

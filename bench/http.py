@@ -25,8 +25,8 @@ database), e.g. a worktree of an older commit for a before/after comparison.
 import sys
 from pathlib import Path
 
-# This file is bench/http.py: its folder must not hide the standard library's http package.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[0] = str(ROOT)  # not bench/: this file would hide the standard library's http
 
 import argparse
 import json
@@ -41,9 +41,6 @@ import time
 import urllib.parse
 import urllib.request
 from datetime import UTC, datetime
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from eregion.text import transliterate  # plain Python, no settings needed
 

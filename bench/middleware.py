@@ -20,7 +20,7 @@ from pathlib import Path
 
 # BENCH_PROJECT: measure another checkout's settings (bench/http.py --project).
 ROOT = Path(os.environ.get("BENCH_PROJECT") or Path(__file__).resolve().parent.parent)
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)  # not bench/: bench/http.py would hide the standard library's http
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eregion.settings")
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "bench-only")
