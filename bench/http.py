@@ -493,6 +493,12 @@ def main():
         args.out.write_text(report + "\n")
 
 
+def cpu(value: float) -> str:
+    """A CPU figure; "–" when a process it was counted on ended during the run (a restarted
+    worker, a closed database connection), so that its difference means nothing."""
+    return f"{value:.2f}" if value >= 0 else "–"
+
+
 def render(args, data, results, downloads, bare_rps, soak, rss, restarts, notes, middleware, load,
            elapsed, project) -> str:  # fmt: skip
     commit = subprocess.run(
@@ -517,7 +523,7 @@ def render(args, data, results, downloads, bare_rps, soak, rss, restarts, notes,
         lines.append(
             f"| {r['label']} | {r['connections']} | {r['rps']:,.1f} | {ratio} "
             f"| {r['p50'] / 1000:.1f} | {r['p95'] / 1000:.1f} | {r['p99'] / 1000:.1f} "
-            f"| {r['errors']} | {r['cpu_py_ms']:.2f} + {r['cpu_pg_ms']:.2f} |"
+            f"| {r['errors']} | {cpu(r['cpu_py_ms'])} + {cpu(r['cpu_pg_ms'])} |"
         )
     lines += [
         "",
@@ -528,7 +534,7 @@ def render(args, data, results, downloads, bare_rps, soak, rss, restarts, notes,
     for d in downloads:
         lines.append(
             f"| {d['label']} | {d['status']} | {d['bytes'] / 1e6:.1f} "
-            f"| {d['median']:.2f}, {d['max']:.2f} | {d['cpu_py']:.2f} + {d['cpu_pg']:.2f} "
+            f"| {d['median']:.2f}, {d['max']:.2f} | {cpu(d['cpu_py'])} + {cpu(d['cpu_pg'])} "
             f"| {'yes' if d['streamed'] else 'no'} | {d['conditional']} |"
         )
     lines += [
