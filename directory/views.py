@@ -345,21 +345,31 @@ def map_points(request):
             "settlement__lat",
             "settlement__lon",
         )  # fmt: skip
+        .iterator(chunk_size=EXPORT_CHUNK)
     )
-    points = []
-    for name, kind, slug, lat, lon, settlement_lat, settlement_lon in rows:
-        if lat is None or lon is None:  # AdministrativeStructure.coordinates
-            lat, lon = settlement_lat, settlement_lon
-        points.append(
-            {
+
+    def chunks():
+        # One JSON document written a batch of points at a time: memory stays flat.
+        yield '{"points": ['
+        batch, first = [], True
+        for name, kind, slug, lat, lon, settlement_lat, settlement_lon in rows:
+            if lat is None or lon is None:  # AdministrativeStructure.coordinates
+                lat, lon = settlement_lat, settlement_lon
+            point = {
                 "name": name,
                 "kind": kinds[kind],
                 "url": f"{before}{slug}{after}",
                 "lat": float(lat),
                 "lon": float(lon),
             }
-        )
-    return JsonResponse({"points": points})
+            batch.append(("" if first else ", ") + json.dumps(point, ensure_ascii=False))
+            first = False
+            if len(batch) == 500:
+                yield "".join(batch)
+                batch = []
+        yield "".join(batch) + "]}"
+
+    return StreamingHttpResponse(chunks(), content_type="application/json")
 
 
 @cache

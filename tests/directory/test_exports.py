@@ -139,7 +139,9 @@ def test_map_points_are_the_located_structures_with_their_own_point_first(client
     (own,) = add_structures(1, plovdiv, lat="42.100000", lon="24.700000")
     (town,) = add_structures(1, plovdiv)
     (nowhere,) = add_structures(1, bachkovo)
-    points = {p["url"]: p for p in client.get(POINTS, {"kind": "other"}).json()["points"]}
+    response = client.get(POINTS, {"kind": "other"})
+    assert response.streaming
+    points = {p["url"]: p for p in json.loads(response.getvalue())["points"]}
     assert (points[own.get_absolute_url()]["lat"], points[own.get_absolute_url()]["lon"]) == (
         42.1,
         24.7,
@@ -147,6 +149,6 @@ def test_map_points_are_the_located_structures_with_their_own_point_first(client
     assert points[town.get_absolute_url()]["lat"] == float(plovdiv.lat)
     assert nowhere.get_absolute_url() not in points
     assert points[own.get_absolute_url()]["kind"] == "друга"
-    english = client.get("/en" + POINTS, {"kind": "other"}).json()["points"]
+    english = json.loads(client.get("/en" + POINTS, {"kind": "other"}).getvalue())["points"]
     assert {p["name"] for p in english} >= {"Probna sluzhba 00"}
     assert all(p["url"].startswith("/en/directory/") for p in english)

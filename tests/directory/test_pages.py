@@ -138,7 +138,8 @@ def test_export_json_has_the_same_rows(client, directory):
 
 def test_map_points_follow_the_filters(client, directory):
     assert "directory-map" in client.get("/directory/map/?kind=court").content.decode()
-    points = client.get("/directory/map/points.json", {"kind": "court"}).json()["points"]
+    response = client.get("/directory/map/points.json", {"kind": "court"})
+    points = json.loads(response.getvalue())["points"]
     assert len(points) == 42
     assert all(p["lat"] and p["lon"] for p in points)
     boundaries = client.get("/directory/map/municipalities.geojson").json()
