@@ -11,6 +11,7 @@ from import_export.formats import base_formats
 from import_export.forms import SelectableFieldsExportForm
 from import_export.widgets import ForeignKeyWidget
 
+from eregion import pagecache
 from eregion.admin_dashboard import waiting_first
 from eregion.admin_history import ReadableHistoryAdmin
 from eregion.validators import validate_ekatte
@@ -346,10 +347,12 @@ class AdministrativeStructureAdmin(ImportExportModelAdmin, ReadableHistoryAdmin)
     @admin.action(description=_("Публикувай"))
     def publish(self, request, queryset):
         queryset.update(is_published=True)
+        pagecache.bump()  # update() sends no signals
 
     @admin.action(description=_("Скрий от сайта"))
     def unpublish(self, request, queryset):
         queryset.update(is_published=False)
+        pagecache.bump()
 
 
 @admin.register(Service)

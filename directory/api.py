@@ -1,6 +1,8 @@
 """The read-only open-data API: provinces, municipalities, settlements, structures, services."""
 
 import django_filters
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from rest_framework import serializers, viewsets
 
 from .filters import StructureFilter
@@ -12,7 +14,6 @@ from .models import (
     Settlement,
     WorkingHours,
 )
-from .search import Search
 
 
 class ProvinceSerializer(serializers.ModelSerializer):
@@ -187,10 +188,15 @@ class StructureViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        query = self.request.query_params.get("q", "")
-        if query and self.action == "list":
-            queryset = Search(query).order(queryset)  # best match first, as on the site
+        """The filters, then best match first as on the site, with the one search the filter
+        read (reading it again would ask the dictionary again)."""
+        backend = DjangoFilterBackend()
+        filterset = backend.get_filterset(self.request, queryset, self)
+        if not filterset.is_valid() and backend.raise_exception:
+            raise translate_validation(filterset.errors)
+        queryset = filterset.qs
+        if filterset.form.cleaned_data.get("q") and self.action == "list":
+            queryset = filterset.search.order(queryset)
         return queryset
 
 

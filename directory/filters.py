@@ -78,7 +78,9 @@ FACET_LOOKUPS = {
 
 def facet_options(filterset: StructureFilter, base_qs) -> dict[str, list[dict]]:
     """Each facet's options with how many structures each would show, counted with every
-    other chosen filter applied (one query per facet)."""
+    other chosen filter applied: one grouped query per facet. ``COUNT(*)``, not
+    ``COUNT(DISTINCT)``: no filter joins more than one row per structure (the search and the
+    meanings filter by subqueries; a chosen service joins its one link row)."""
     data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
     search = filterset.search
     base = search.filter(base_qs) if search else base_qs
@@ -98,7 +100,7 @@ def facet_options(filterset: StructureFilter, base_qs) -> dict[str, list[dict]]:
         lookup = FACET_LOOKUPS[facet]
         counts = {
             str(row[lookup]): row["n"]
-            for row in qs.order_by().values(lookup).annotate(n=Count("id", distinct=True))
+            for row in qs.order_by().values(lookup).annotate(n=Count("*"))
             if row[lookup] not in (None, "")
         }
         result[facet] = {"counts": counts, "chosen": chosen[facet]}
@@ -107,14 +109,13 @@ def facet_options(filterset: StructureFilter, base_qs) -> dict[str, list[dict]]:
 
 def facet_choices(facets, provinces, municipalities, services, english: bool):
     """The options to render for each facet: value, label, count, selected; options with no
-    structures are left out unless selected."""
-
-    def label(obj):
-        return obj.name_latin if english else obj.name
-
+    structures are left out unless selected. ``provinces`` and ``municipalities``: rows of
+    (slug, name, Latin name)."""
     sources = {
-        "province": [(p.slug, label(p)) for p in provinces],
-        "municipality": [(m.slug, label(m)) for m in municipalities],
+        "province": [(slug, latin if english else name) for slug, name, latin in provinces],
+        "municipality": [
+            (slug, latin if english else name) for slug, name, latin in municipalities
+        ],
         "kind": [(k.value, k.label) for k in Structure.KIND_ORDER],
         "agency": list(Structure.Agency.choices),  # those with no offices have no count
         "service": [(str(s.pk), s.name_latin if english else s.name) for s in services],

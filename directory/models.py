@@ -1,5 +1,6 @@
 """The region's geography (from NSI's EKATTE classification) and its administrative structures."""
 
+import contextlib
 import re
 from datetime import datetime, time, timedelta
 from functools import cache
@@ -300,6 +301,9 @@ class AdministrativeStructure(LatinName):
         help_text=_("Празно: от името на латиница."),
     )
     kind = models.CharField(_("вид"), max_length=20, choices=Kind.choices, db_index=True)
+    # The kind's place in KIND_ORDER, stored so that the usual order (kind, then name) is an
+    # index scan, not a sort of every row by a computed value.
+    kind_rank = models.PositiveSmallIntegerField(default=99, editable=False)
     agency = models.CharField(_("ведомство"), max_length=20, choices=Agency.choices, blank=True)
     parent = models.ForeignKey(
         "self",
@@ -368,7 +372,9 @@ class AdministrativeStructure(LatinName):
     search_key = models.TextField(editable=False, default="")
     updated_at = models.DateTimeField(_("обновена"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["name_key", "search_key", "source_hash"])
+    history = HistoricalRecords(
+        excluded_fields=["name_key", "search_key", "source_hash", "kind_rank"]
+    )
 
     objects = StructureQuerySet.as_manager()
 
@@ -376,6 +382,11 @@ class AdministrativeStructure(LatinName):
         verbose_name = _("административна структура")
         verbose_name_plural = _("административни структури")
         ordering = ["name"]
+        indexes = [
+            # The list's usual order, and the API's (name, pk).
+            models.Index(fields=["kind_rank", "name"], name="structure_rank_name"),
+            models.Index(fields=["name", "id"], name="structure_name_id"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(lat__isnull=True) | models.Q(lat__gte=-90, lat__lte=90),
@@ -399,8 +410,13 @@ class AdministrativeStructure(LatinName):
 
     # -- derived fields --
 
+    @classmethod
+    def rank_of(cls, kind) -> int:
+        return cls.KIND_ORDER.index(kind) if kind in cls.KIND_ORDER else 99
+
     def fill_derived(self):
         super().fill_derived()
+        self.kind_rank = self.rank_of(self.kind)
         if not self.slug:
             others = AdministrativeStructure.objects.exclude(pk=self.pk)
             self.slug = unique_slug(self.name, lambda slug: others.filter(slug=slug).exists())
@@ -822,14 +838,18 @@ class Synonym(models.Model):
         """The whole table (a few hundred rows at most) by its Cyrillic and Latin keys, as
         field values, kept in the cache so that a search does not ask for it: every save and
         delete clears it, and it expires anyway. ``from_values`` makes a row of them."""
-        table = django_cache.get(SYNONYMS_CACHE_KEY)
+        try:
+            table = django_cache.get(SYNONYMS_CACHE_KEY)
+        except Exception:  # the cache is down: the search still works, asking the database
+            table = None
         if table is None:
             table = {}
             for synonym in cls.objects.order_by("pk"):
                 values = tuple(getattr(synonym, f) for f in SYNONYM_FIELDS)
                 for key in {synonym.key, synonym.key_latin}:
                     table.setdefault(key, []).append(values)
-            django_cache.set(SYNONYMS_CACHE_KEY, table, SYNONYMS_CACHE_SECONDS)
+            with contextlib.suppress(Exception):
+                django_cache.set(SYNONYMS_CACHE_KEY, table, SYNONYMS_CACHE_SECONDS)
         return table
 
     @classmethod

@@ -59,14 +59,6 @@ def search_words():
     )
 
 
-def kind_rank():
-    return Case(
-        *[When(kind=k, then=Value(i)) for i, k in enumerate(AdministrativeStructure.KIND_ORDER)],
-        default=Value(99),
-        output_field=IntegerField(),
-    )
-
-
 def providers(service_ids):
     """The structures that provide any of ``service_ids``, as a subquery of their keys."""
     through = AdministrativeStructure.services.through
@@ -256,7 +248,6 @@ class Search:
 
     def order(self, qs):
         """Order an already filtered ``qs`` best match first."""
-        qs = qs.annotate(kind_rank=kind_rank())
         if not self.words:
             return qs.order_by("kind_rank", "name")
         return qs.annotate(score=self.score()).order_by("-score", "kind_rank", "name")

@@ -19,9 +19,12 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from eregion import pagecache
 from eregion.i18n import is_english
+from eregion.selects import select_rows
 
 from .filters import StructureFilter, facet_choices, facet_options
 from .forms import InaccuracyReportForm
@@ -33,7 +36,6 @@ from .models import (
     WorkingHours,
     _split_list,
 )
-from .search import kind_rank
 
 PAGE_SIZE = 20
 REPORTS_PER_HOUR = 5
@@ -57,8 +59,8 @@ def index(request):
     facets = facet_options(filterset, base)
     options = facet_choices(
         facets,
-        Province.objects.all(),
-        Municipality.objects.all(),
+        Province.objects.values_list("slug", "name", "name_latin"),
+        Municipality.objects.values_list("slug", "name", "name_latin"),
         services,
         is_english(),
     )
@@ -102,10 +104,7 @@ def _detail_queryset():
             "services",
             Prefetch(
                 "children",
-                queryset=_published()
-                .select_related("settlement")
-                .annotate(kind_rank=kind_rank())
-                .order_by("kind_rank", "name"),
+                queryset=_published().select_related("settlement").order_by("kind_rank", "name"),
             ),
         )
     )
@@ -194,9 +193,15 @@ def _client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+@csrf_exempt
 @require_POST
 def report_inaccuracy(request, slug):
-    """Take a citizen's report into the staff queue; at most a few an hour from one address."""
+    """Take a citizen's report into the staff queue; at most a few an hour from one address.
+
+    Without CSRF protection, so that the structure's page, which carries the form, holds no
+    token and caches can keep it: the report is anonymous and acts for no one (it records no
+    user and changes nothing of the sender's), so a forged one is no more than a report its
+    forger could send directly; the rate limit and the honeypot apply to every one."""
     structure = get_object_or_404(_published(), slug=slug)
     form = InaccuracyReportForm(request.POST)
     if not form.is_valid():
@@ -260,7 +265,7 @@ def structure_vcard(request, slug):
 def _grouped(qs):
     """Structures grouped by kind, in the kinds' usual order."""
     groups: dict[str, list] = {}
-    for s in qs.annotate(kind_rank=kind_rank()).order_by("kind_rank", "name"):
+    for s in qs.order_by("kind_rank", "name"):
         groups.setdefault(s.kind, []).append(s)
     labels = dict(AdministrativeStructure.Kind.choices)
     return [{"kind": k, "label": labels[k], "structures": v} for k, v in groups.items()]
@@ -307,6 +312,7 @@ def map_view(request):
         "directory/map.html",
         {
             "filter": filterset,
+            "selects": select_rows(filterset.form),
             "listed": listed.count(),
             "shown": listed.filter(_located()).count(),
             "map_tile_url": settings.MAP_TILE_URL,
@@ -494,12 +500,18 @@ def _export_chunk(chunk, before, after):
 
 
 def _export_version(request):
-    """``(ETag, Last-Modified)`` of the whole-directory files, from one aggregate query:
-    they change when a published structure is saved, added or withdrawn."""
+    """``(ETag, Last-Modified)`` of the whole-directory files, from one aggregate query and
+    the page cache's data version: they change when a published structure is saved, added or
+    withdrawn, even by a plain ``update()``, and with any change the data version sees."""
     if request.GET:
         return None, None  # filtered downloads are not revalidated
     state = _published().aggregate(count=Count("pk"), last=Max("updated_at"), top=Max("pk"))
+    try:  # the data version, bumped on any change (settlements, hours, imports, admin)
+        version = pagecache.current_version()
+    except Exception:  # the cache is down: the database's state alone
+        version = None
     fingerprint = f"{state['count']}:{state['top']}:{state['last']}:{request.get_host()}"
+    fingerprint += f":{version}"
     fingerprint += f":{get_language()}:{EXPORT_FORMAT_VERSION}"
     etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
     return f'"{etag}"', state["last"]

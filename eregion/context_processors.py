@@ -7,8 +7,8 @@ def site(request):
     """Values every page's frame needs.
 
     ``switch_language`` holds, for each other language, this page's address in it: the
-    language switcher posts it as ``next``, because ``set_language`` itself runs in the default
-    language (unprefixed paths always do) and cannot translate an ``/en/`` address.
+    language switch is a link there (the address says the language; a form would need a CSRF
+    token, and a page with one cannot be kept by caches).
     """
     current = get_language()
     path = request.get_full_path()

@@ -4,6 +4,8 @@ import functools
 
 from django.db import transaction
 
+from . import pagecache
+
 
 def atomic_loader(generator_function):
     """Run a loader that yields report lines to its end inside one transaction.
@@ -15,7 +17,7 @@ def atomic_loader(generator_function):
 
     @functools.wraps(generator_function)
     def load(*args, **kwargs) -> list[str]:
-        with transaction.atomic():
+        with pagecache.bulk_changes(), transaction.atomic():
             return list(generator_function(*args, **kwargs))
 
     return load

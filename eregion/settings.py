@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Anonymous GETs served from (and kept in) the page cache: eregion/pagecache.py.
+    "eregion.pagecache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "eregion.csp.CachedCSPMiddleware",  # django-csp's, the policy built once
@@ -105,6 +107,15 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://eregion")}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # A Redis that does not answer fails a page's cache lookup in a second, not a worker's
+    # timeout; the page is then rendered without the cache (eregion/pagecache.py).
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 1, "socket_timeout": 1}
+    )
+# Anonymous pages are kept (in the cache above, and by browsers and proxies) this many seconds
+# at most; a change of the data they show replaces them at once. 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 
 AUTH_USER_MODEL = "eregion.User"
 AUTHENTICATION_BACKENDS = [

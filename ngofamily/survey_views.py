@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from directory.models import Province
 
@@ -97,13 +97,16 @@ def start(request, slug):
     return redirect("survey:section", slug=survey.slug, pk=response.pk, number=1)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def start_public(request, slug):
     """An anonymous response when the survey allows it: no personal data, a few an hour from
-    one address."""
+    one address. GET shows the button that starts it: the survey's own page links here, so
+    that it carries no form (and no CSRF token) and caches can keep it."""
     survey = _survey(slug)
     if not (survey.allows_public and survey.is_open()):
         raise Http404
+    if request.method == "GET":
+        return render(request, "ngofamily/survey/start_public.html", {"survey": survey})
     key = f"survey:public:{survey.pk}:{_client_ip(request)}"
     cache.add(key, 0, 3600)
     if cache.incr(key) > PUBLIC_STARTS_PER_HOUR:

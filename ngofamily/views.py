@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from directory.models import Settlement
+from eregion.selects import select_rows
 from eregion.validators import format_phone
 
 from . import services
@@ -30,6 +31,7 @@ from .models import (
 )
 
 PAGE_SIZE = 20
+SELECTS = ["province", "municipality", "legal_form", "field", "target"]
 
 
 def _get_organisation_for_user(request, slug, edit=False):
@@ -74,7 +76,9 @@ def _catalogue_queryset(request):
     if filterset.is_bound and not filterset.is_valid():
         # Like the directory: an invalid filter shows nothing, and the page says which.
         return filterset, base.none()
-    return filterset, filterset.qs.distinct().order_by("name", "pk")
+    # No DISTINCT: each filter matches one row per organisation (a chosen field or target
+    # group joins its one link row; the family and the search are subqueries).
+    return filterset, filterset.qs.order_by("name", "pk")
 
 
 def index(request):
@@ -85,6 +89,7 @@ def index(request):
     query.pop("page", None)
     context = {
         "filter": filterset,
+        "selects": select_rows(filterset.form, SELECTS),
         "page_obj": page,
         "query": query.urlencode(),
         "export_url": reverse("ngofamily:export") + (f"?{query.urlencode()}" if query else ""),

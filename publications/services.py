@@ -14,6 +14,8 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 
+from eregion import pagecache
+
 from . import render
 from .generators import collect
 from .models import Build, Publication
@@ -212,6 +214,7 @@ def _finish(build: Build, **fields) -> None:
     for name, value in fields.items():
         setattr(build, name, value)
     Build.objects.filter(pk=build.pk).update(**fields)
+    pagecache.bump()  # the publication's page offers the new file
 
 
 def describe_error(exc: BaseException) -> str:
@@ -233,6 +236,7 @@ def fail(build: Build, exc: BaseException) -> None:
     Build.objects.filter(pk=build.pk).update(
         status=build.status, error=build.error, finished_at=build.finished_at
     )
+    pagecache.bump()
 
 
 # --- recovering and rebuilding -------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from eregion import pagecache
 from eregion.mail import queue_email
 from ngofamily.models import Organisation
 
@@ -145,6 +146,7 @@ def mark_attendance(session, attended_ids):
         ids = {int(i) for i in attended_ids}
         confirmed.filter(pk__in=ids).update(attended=True)
         confirmed.exclude(pk__in=ids).filter(certificate__isnull=True).update(attended=False)
+        pagecache.bump()  # the results count who attended; update() sends no signals
         return confirmed.filter(attended=True).count()
 
 

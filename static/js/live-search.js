@@ -1,5 +1,5 @@
 /* Live search of the directory and the NGO catalogue: keeps the search box, the filter panel
-   and the language switch in step with the address that htmx pushes and restores, and leaves
+   and the language switch's links in step with the address that htmx pushes and restores, and leaves
    empty filters out of that address. */
 (function () {
   "use strict";
@@ -19,12 +19,13 @@
     if (box.value !== q) box.value = q;
   }
 
-  // The language switch posts the page's address; after a live search it is the new one.
+  // The language switch links to this page in the other language; after a live search the
+  // page's address has a new query.
   function syncLanguageSwitch() {
-    document.querySelectorAll(".lang-switch input[name=next]").forEach(function (input) {
-      var url = new URL(input.value, window.location.href);
+    document.querySelectorAll(".lang-switch a[hreflang]").forEach(function (link) {
+      var url = new URL(link.getAttribute("href"), window.location.href);
       url.search = window.location.search;
-      input.value = url.pathname + url.search;
+      link.setAttribute("href", url.pathname + url.search);
     });
   }
 

@@ -75,6 +75,6 @@ def test_the_language_switch_keeps_the_live_search(page, live_server):
     page.goto("/directory/")
     page.get_by_label(re.compile("Търсене по име")).press_sequentially("plovdiv", delay=20)
     expect(page).to_have_url(re.compile(r"q=plovdiv$"))
-    page.locator(".lang-switch button").first.click()
+    page.locator(".lang-switch a").first.click()
     expect(page).to_have_url(re.compile(r"/en/directory/\?q=plovdiv$"))
     expect(page.locator("#id_q")).to_have_value("plovdiv")

@@ -17,7 +17,7 @@ def test_home_switches_to_english_and_back(page, region):
     expect(page.get_by_role("heading", level=1)).to_have_text("Електронен регион")
     expect(page.locator('[data-fact="municipalities"]')).to_have_text("69")
 
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     expect(page).to_have_url(re.compile(r"/en/$"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
     nav = page.get_by_role("navigation", name="Main navigation")
@@ -26,7 +26,7 @@ def test_home_switches_to_english_and_back(page, region):
 
     page.get_by_role("link", name="About the project").click()
     expect(page).to_have_url(re.compile(r"/en/about/$"))
-    page.get_by_role("button", name="Български").click()
+    page.get_by_role("link", name="Български").click()
     expect(page).to_have_url(re.compile(r"/about/$"))
     expect(page.locator("html")).to_have_attribute("lang", "bg")
     expect(page.get_by_role("heading", level=1)).to_have_text("За проекта")

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from directory.ekatte import EkatteImporter
+from eregion import pagecache
 
 
 class Command(BaseCommand):
@@ -37,7 +38,8 @@ class Command(BaseCommand):
             codes = None
         else:
             codes = [c.strip().upper() for c in provinces.split(",") if c.strip()]
-        report = EkatteImporter(dir, codes).run()
+        with pagecache.bulk_changes():  # bulk writes send no signals
+            report = EkatteImporter(dir, codes).run()
         for problem in report.problems:
             self.stderr.write(f"skipped {problem}")
         for label, c in report.counts.items():

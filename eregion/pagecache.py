@@ -1,0 +1,276 @@
+"""Anonymous pages that caches can keep, and a page cache in the Django cache (Redis).
+
+A visitor without a session cookie is anonymous without asking the session (so the page does
+not vary on the cookie). Their GETs of public pages are kept whole in the cache, keyed by the
+address (with its query string), the language, the htmx headers and the **data version**; every
+answer carries an ``ETag`` and ``Last-Modified``, so a browser or proxy revalidates with a 304,
+and ``Cache-Control: public, max-age=PAGE_CACHE_SECONDS``.
+
+The data version is one counter in the cache, bumped (at once and again when the transaction
+commits) on every save or delete of a model a public page shows, after every change staff make
+in the admin (bulk actions and imports included, which send no signals) and by the data
+loaders. A bump changes every key, so a change shows at once; the keys of the old version
+expire by themselves. Pages that also change with the clock (open now, upcoming sessions,
+scheduled news) are kept at most ``PAGE_CACHE_SECONDS``.
+
+Signed-in visitors (and anyone carrying a session or a pending message) always get a fresh
+page, marked ``private, no-cache``. When the cache is unreachable, pages are rendered as if
+nothing were cached.
+"""
+
+import contextlib
+import hashlib
+import logging
+import threading
+import time
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, has_vary_header
+from django.utils.http import http_date, parse_http_date_safe
+from django.utils.translation import get_language
+
+log = logging.getLogger(__name__)
+
+VERSION_KEY = "pagecache:version"
+SAFE_METHODS = ("GET", "HEAD")
+# Request headers that change what the same address answers (the htmx part of a list page;
+# the API's JSON or browsable HTML).
+KEY_HEADERS = ("HX-Request", "HX-History-Restore-Request", "HX-Target")
+MAX_BYTES = 1024 * 1024  # larger answers (whole-directory downloads) are not kept
+# Models no public page shows: their changes do not touch the page cache.
+NOT_SHOWN = {
+    "directory.inaccuracyreport",
+    "directory.searchword",
+    "eregion.outboundemail",
+    "publications.newsletterdelivery",
+    "publications.subscriber",
+    "publications.newsletterissue",
+}
+WATCHED_APPS = ("directory", "ngofamily", "trainings", "publications")
+
+_local = threading.local()
+
+
+def seconds() -> int:
+    return getattr(settings, "PAGE_CACHE_SECONDS", 60)
+
+
+# --- the data version ---------------------------------------------------------------------
+
+
+def _new_version() -> int:
+    # Milliseconds: a counter lost with the cache restarts above every number used before.
+    return int(time.time() * 1000)
+
+
+def current_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, _new_version(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def _bump_now() -> None:
+    try:
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:  # no version yet (or the cache was emptied)
+            cache.set(VERSION_KEY, _new_version(), timeout=None)
+    except Exception:  # the cache is down: nothing is served from it either
+        log.warning("page cache: could not bump the data version", exc_info=True)
+
+
+def bump() -> None:
+    """The data public pages show changed: no page cached before this is served again.
+
+    Bumped at once (so this request, or a test, sees the change), and again when the current
+    transaction commits, so a page rendered in between from the old data is not kept.
+    """
+    if getattr(_local, "deferred", 0):
+        _local.pending = True
+        return
+    _bump_now()
+    from django.db import connection
+
+    if connection.in_atomic_block and not any(
+        func is _bump_now for _sids, func, _robust in connection.run_on_commit
+    ):
+        transaction.on_commit(_bump_now, robust=True)
+
+
+@contextlib.contextmanager
+def bulk_changes():
+    """Many writes (a loader, an import; bulk writes send no signals): one bump when they are
+    done instead of one per row."""
+    _local.deferred = getattr(_local, "deferred", 0) + 1
+    try:
+        yield
+    finally:
+        _local.deferred -= 1
+        if not _local.deferred:
+            _local.pending = False
+            bump()
+
+
+def _changed(sender, **kwargs):
+    if not kwargs.get("raw"):
+        bump()
+
+
+def connect_signals() -> None:
+    """Bump the version on every save and delete of what public pages show."""
+    from django.apps import apps
+
+    for label in WATCHED_APPS:
+        for model in apps.get_app_config(label).get_models():
+            name = model._meta.label_lower
+            if name in NOT_SHOWN or model.__name__.startswith("Historical"):
+                continue
+            uid = f"pagecache:{name}"
+            post_save.connect(_changed, sender=model, dispatch_uid=uid)
+            post_delete.connect(_changed, sender=model, dispatch_uid=uid)
+            for field in model._meta.local_many_to_many:
+                m2m_changed.connect(_changed, sender=field.remote_field.through, dispatch_uid=uid)
+
+
+# --- the middleware -----------------------------------------------------------------------
+
+
+def _has_session(request) -> bool:
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def _release() -> str:
+    """The static files' manifest hash: a deployment with other static files (and so other
+    pages) starts with a cache of its own, and one whose pages fail is not hidden behind the
+    pages its predecessor left in a shared cache."""
+    return getattr(staticfiles_storage, "manifest_hash", "")
+
+
+def _key(request, version: int) -> str:
+    parts = [request.get_full_path(), get_language() or "", _release()]
+    parts += [request.headers.get(h, "") for h in KEY_HEADERS]
+    if request.path.startswith("/api/"):
+        parts.append(request.headers.get("Accept", ""))
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
+    return f"pagecache:{version}:{digest}"
+
+
+def _storable(request, response) -> bool:
+    return (
+        request.method in SAFE_METHODS  # HEAD renders the page too; the server drops the body
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and len(response.content) <= MAX_BYTES
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # the page holds a CSRF token
+        and not getattr(getattr(request, "session", None), "accessed", False)
+        and not has_vary_header(response, "Cookie")
+        and not _cache_control_forbids(response)
+    )
+
+
+def _cache_control_forbids(response) -> bool:
+    value = response.get("Cache-Control", "").lower()
+    return any(word in value for word in ("private", "no-cache", "no-store", "max-age=0"))
+
+
+def _from_entry(entry) -> HttpResponse:
+    response = HttpResponse(entry["content"], status=entry["status"])
+    for name, value in entry["headers"]:
+        response[name] = value
+    return response
+
+
+class PageCacheMiddleware:
+    """Serve and keep anonymous GETs in the page cache (see the module's docstring).
+
+    It sits right after ``AuthenticationMiddleware``: the middleware before it only read the
+    request (the language comes from the address), those after it add headers to the page
+    that are kept with it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        anonymous = not _has_session(request)
+        if anonymous:
+            # No session cookie, no session: anonymous without reading the session, which
+            # would add "Vary: Cookie" to every page.
+            request.user = AnonymousUser()
+            request._cached_user = request.user
+        usable = (
+            anonymous
+            and request.method in SAFE_METHODS
+            and "messages" not in request.COOKIES
+            and seconds() > 0
+        )
+        key = None
+        if usable:
+            try:
+                key = _key(request, current_version())
+                entry = cache.get(key)
+            except Exception:
+                log.warning("page cache unreachable; rendering the page", exc_info=True)
+                key = entry = None
+            if entry is not None:
+                response = _from_entry(entry)
+                response["X-Page-Cache"] = "hit"
+                return self._conditional(request, response)
+
+        response = self.get_response(request)
+
+        if request.method not in SAFE_METHODS and _is_admin(request) and response.status_code < 500:
+            bump()  # staff changed something, perhaps in bulk (actions and imports send no signals)
+        if key and _storable(request, response):
+            self._keep(key, response)
+            response["X-Page-Cache"] = "miss"
+            return self._conditional(request, response)
+        if "Cache-Control" not in response:
+            response["Cache-Control"] = "private, no-cache"
+        return response
+
+    def _keep(self, key, response):
+        if not response.has_header("ETag"):
+            response["ETag"] = f'"{hashlib.md5(response.content).hexdigest()}"'
+        if not response.has_header("Last-Modified"):
+            response["Last-Modified"] = http_date()
+        if "Cache-Control" not in response:
+            response["Cache-Control"] = f"public, max-age={seconds()}"
+        entry = {
+            "status": response.status_code,
+            "content": response.content,
+            "headers": [(k, v) for k, v in response.items() if k.lower() != "x-page-cache"],
+        }
+        try:
+            cache.set(key, entry, seconds())
+        except Exception:
+            log.warning("page cache unreachable; page not kept", exc_info=True)
+
+    def _conditional(self, request, response):
+        return (
+            get_conditional_response(
+                request,
+                etag=response.get("ETag"),
+                last_modified=_parse(response.get("Last-Modified")),
+                response=response,
+            )
+            or response
+        )
+
+
+def _parse(value):
+    return parse_http_date_safe(value) if value else None
+
+
+def _is_admin(request) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return bool(match and "admin" in match.namespaces)
