@@ -58,8 +58,9 @@ messages: install
 	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var
 	$(PY) manage.py compilemessages -l en --ignore=.venv
 
+## make bench: search and PDF benches; make bench BENCH=http (or generate, middleware): bin/bench.
 bench: install-dev
-	bin/bench
+	bin/bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) var/staticfiles .pytest_cache

@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)  # not bench/: bench/http.py would hide the standard library's http
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eregion.settings")
 
 SLUGS = [

@@ -126,9 +126,17 @@ class EkatteImporter:
         return self.report
 
     def _sync(self, model, key: str, rows: dict[str, dict], label: str):
-        """Create or update ``model`` rows (keyed by ``key``) to match ``rows``."""
+        """Create or update ``model`` rows (keyed by ``key``) to match ``rows``; returns the
+        rows by key. A run with nothing to change makes one query per model: foreign keys are
+        compared by their ids, never loaded one by one."""
         counts = self.report.counts.setdefault(label, Counts())
         existing = {getattr(o, key): o for o in model.objects.filter(**{f"{key}__in": rows})}
+        # a foreign key's value is a model instance; what is stored is its id
+        columns = {
+            f: model._meta.get_field(f).attname if model._meta.get_field(f).is_relation else f
+            for values in rows.values()
+            for f in values
+        }
         to_create, to_update, fields = [], [], set()
         for code, values in rows.items():
             obj = existing.get(code)
@@ -137,12 +145,15 @@ class EkatteImporter:
                 obj.fill_derived()
                 to_create.append(obj)
                 continue
-            before = {f: getattr(obj, f) for f in values}
-            for f, v in values.items():
-                setattr(obj, f, v)
-            obj.fill_derived()
-            changed = [f for f in values if before[f] != getattr(obj, f)]
+            changed = [
+                f
+                for f, v in values.items()
+                if getattr(obj, columns[f]) != (v.pk if columns[f] != f else v)
+            ]
             if changed:
+                for f, v in values.items():
+                    setattr(obj, f, v)
+                obj.fill_derived()
                 fields.update(changed)
                 fields.update(f for f in ("name_latin", "search_key") if hasattr(obj, f))
                 to_update.append(obj)
@@ -153,7 +164,10 @@ class EkatteImporter:
             model.objects.bulk_update(to_update, sorted(fields), batch_size=1000)
         counts.created += len(to_create)
         counts.updated += len(to_update)
-        return {getattr(o, key): o for o in model.objects.filter(**{f"{key}__in": rows})}
+        if any(o.pk is None for o in to_create):  # a database that does not return keys
+            return {getattr(o, key): o for o in model.objects.filter(**{f"{key}__in": rows})}
+        existing.update((getattr(o, key), o) for o in to_create)
+        return existing
 
     def _import_provinces(self):
         rows = {}

@@ -233,10 +233,15 @@ THROUGH_MAYORALTY = {
 
 def _municipal_services():
     services = []
+    stored = {
+        s.name: s for s in Service.objects.filter(name__in=[s[0] for s in MUNICIPAL_SERVICES])
+    }
     for name, description, name_en, description_en in MUNICIPAL_SERVICES:
         values = {"description": description, "name_en": name_en, "description_en": description_en}
-        service, created = Service.objects.get_or_create(name=name, defaults=values)
-        if not created and any(getattr(service, f) != v for f, v in values.items()):
+        service = stored.get(name)
+        if service is None:
+            service = Service.objects.create(name=name, **values)
+        elif any(getattr(service, f) != v for f, v in values.items()):
             for f, v in values.items():
                 setattr(service, f, v)
             service.save()
@@ -275,7 +280,9 @@ def load_public_bodies(region_dir: Path):
     rows = read_csv(region_dir / "public_bodies_south_central.csv")
     settlements = {
         s.ekatte: s
-        for s in Settlement.objects.filter(ekatte__in=[r["settlement_ekatte"] for r in rows])
+        for s in Settlement.objects.filter(
+            ekatte__in=[r["settlement_ekatte"] for r in rows]
+        ).select_related("municipality")
     }
     services = _municipal_services()
     writer = StructureWriter("administrations and territorial units", "pdoi:")

@@ -148,9 +148,11 @@ class Settlement(LatinName):
     def __str__(self):
         return f"{self.prefix} {self.name}"
 
+    PREFIXES = {"city": _("гр."), "village": _("с."), "monastery": _("ман.")}
+
     @property
     def prefix(self):
-        return {"city": _("гр."), "village": _("с."), "monastery": _("ман.")}[self.kind]
+        return self.PREFIXES[self.kind]
 
     def fill_derived(self):
         super().fill_derived()
@@ -641,12 +643,22 @@ class WorkingHours(models.Model):
                 )
 
     def intervals(self) -> list[tuple[time, time]]:
-        if self.break_start and self.break_end:
-            return [(self.opens, self.break_start), (self.break_end, self.closes)]
-        return [(self.opens, self.closes)]
+        return self.intervals_of(self.opens, self.closes, self.break_start, self.break_end)
 
     def display(self) -> str:
-        return ", ".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in self.intervals())
+        return self.display_of(self.opens, self.closes, self.break_start, self.break_end)
+
+    @staticmethod
+    def intervals_of(opens, closes, break_start=None, break_end=None) -> list[tuple[time, time]]:
+        if break_start and break_end:
+            return [(opens, break_start), (break_end, closes)]
+        return [(opens, closes)]
+
+    @classmethod
+    def display_of(cls, opens, closes, break_start=None, break_end=None) -> str:
+        """``display`` from plain values (the exports read rows, not instances)."""
+        intervals = cls.intervals_of(opens, closes, break_start, break_end)
+        return ", ".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in intervals)
 
 
 class SearchWord(models.Model):

@@ -2,23 +2,26 @@
 structure's page (with vCard and report form), the map, and whole-directory downloads."""
 
 import csv
+import hashlib
 import json
 from functools import cache
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.db.models import Count, Max, Prefetch, Q
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from eregion import throttle
+from eregion import pagecache, throttle
 from eregion.client_ip import client_ip
 from eregion.i18n import is_english
 from eregion.selects import select_rows
@@ -31,6 +34,7 @@ from .models import (
     Province,
     Service,
     WorkingHours,
+    _split_list,
 )
 
 PAGE_SIZE = 20
@@ -296,9 +300,6 @@ def municipality_detail(request, slug):
 def map_view(request):
     filterset = StructureFilter(request.GET, queryset=_published(), present_agencies_only=True)
     listed = filterset.qs if filterset.is_valid() else _published().none()
-    located = Q(lat__isnull=False, lon__isnull=False) | Q(
-        settlement__lat__isnull=False, settlement__lon__isnull=False
-    )
     return render(
         request,
         "directory/map.html",
@@ -306,7 +307,7 @@ def map_view(request):
             "filter": filterset,
             "selects": select_rows(filterset.form),
             "listed": listed.count(),
-            "shown": listed.filter(located).count(),
+            "shown": listed.filter(_located()).count(),
             "map_tile_url": settings.MAP_TILE_URL,
             "map_attribution": settings.MAP_TILE_ATTRIBUTION,
             "query": request.GET.urlencode(),
@@ -314,27 +315,60 @@ def map_view(request):
     )
 
 
+def _located():
+    """Structures with a point: their own, or their settlement's."""
+    return Q(lat__isnull=False, lon__isnull=False) | Q(
+        settlement__lat__isnull=False, settlement__lon__isnull=False
+    )
+
+
 def map_points(request):
-    """The points of the structures chosen by the same filters as the list."""
+    """The points of the structures chosen by the same filters as the list: those without a
+    point are left out by the database, and the rest are read as plain values."""
     filterset = StructureFilter(request.GET, queryset=_published())
     if not filterset.is_valid():
         return JsonResponse({"points": []})
     english = is_english()
-    points = []
-    for s in filterset.qs.select_related("settlement").order_by("name"):
-        where = s.coordinates
-        if where is None:
-            continue
-        points.append(
-            {
-                "name": s.name_latin if english else s.name,
-                "kind": s.get_kind_display(),
-                "url": s.get_absolute_url(),
-                "lat": where[0],
-                "lon": where[1],
+    kinds = {value: str(label) for value, label in AdministrativeStructure.Kind.choices}
+    marker = "structure-slug-marker"
+    before, after = reverse("directory:structure-detail", args=[marker]).split(marker)
+    rows = (
+        filterset.qs.filter(_located())
+        .order_by("name")
+        .values_list(
+            "name_latin" if english else "name",
+            "kind",
+            "slug",
+            "lat",
+            "lon",
+            "settlement__lat",
+            "settlement__lon",
+        )  # fmt: skip
+        .iterator(chunk_size=EXPORT_CHUNK)
+    )
+
+    def chunks():
+        # One JSON document written a batch of points at a time: memory stays flat.
+        yield '{"points": ['
+        batch, first = [], True
+        for name, kind, slug, lat, lon, settlement_lat, settlement_lon in rows:
+            if lat is None or lon is None:  # AdministrativeStructure.coordinates
+                lat, lon = settlement_lat, settlement_lon
+            point = {
+                "name": name,
+                "kind": kinds[kind],
+                "url": f"{before}{slug}{after}",
+                "lat": float(lat),
+                "lon": float(lon),
             }
-        )
-    return JsonResponse({"points": points})
+            batch.append(("" if first else ", ") + json.dumps(point, ensure_ascii=False))
+            first = False
+            if len(batch) == 500:
+                yield "".join(batch)
+                batch = []
+        yield "".join(batch) + "]}"
+
+    return StreamingHttpResponse(chunks(), content_type="application/json")
 
 
 @cache
@@ -379,62 +413,166 @@ EXPORT_COLUMNS = [
 ]
 
 
-def _export_rows(request):
-    """The rows of the structures the list shows for the same filters and search."""
+EXPORT_CHUNK = 2000  # rows read per round trip; memory stays flat whatever the size
+WEEKDAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
+_EXPORT_FIELDS = [
+    "pk", "slug", "name", "name_latin", "kind", "agency", "parent__slug", "province__code",
+    "municipality__code", "settlement__ekatte", "settlement__name", "address", "postal_code",
+    "phones", "emails", "website", "eik", "lat", "lon", "settlement__lat", "settlement__lon",
+    "last_verified",
+]  # fmt: skip
+
+
+def _export_queryset(request):
+    """The structures the list shows for the same filters and search, in export order."""
     filterset = StructureFilter(request.GET, queryset=_published())
     qs = filterset.qs if filterset.is_valid() else _published().none()
-    qs = (
-        qs.select_related("parent", "province", "municipality", "settlement")
-        .prefetch_related("hours")
-        .order_by("province__code", "kind", "name", "pk")
-    )
-    for s in qs:
-        where = s.coordinates
+    return qs.order_by("province__code", "kind", "name", "pk")
+
+
+def _hours_text(rows) -> str:
+    return "; ".join(f"{WEEKDAYS[day]} {WorkingHours.display_of(*times)}" for day, *times in rows)
+
+
+def _export_rows(request):
+    """The export's rows (dicts of ``EXPORT_COLUMNS``), read as plain values in chunks: one
+    query for the structures (a server-side cursor on PostgreSQL) and one for the working
+    hours of each chunk, so that memory does not grow with the directory."""
+    # One reverse() for all: a structure's address is this with its slug in place.
+    marker = "structure-slug-marker"
+    url = request.build_absolute_uri(reverse("directory:structure-detail", args=[marker]))
+    before, after = url.split(marker)
+    rows = _export_queryset(request).values(*_EXPORT_FIELDS).iterator(chunk_size=EXPORT_CHUNK)
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == EXPORT_CHUNK:
+            yield from _export_chunk(chunk, before, after)
+            chunk = []
+    if chunk:
+        yield from _export_chunk(chunk, before, after)
+
+
+def _export_chunk(chunk, before, after):
+    hours: dict[int, list] = {}
+    for structure_id, *values in (
+        WorkingHours.objects.filter(structure_id__in=[r["pk"] for r in chunk])
+        .order_by("structure_id", "weekday")
+        .values_list("structure_id", "weekday", "opens", "closes", "break_start", "break_end")
+    ):
+        hours.setdefault(structure_id, []).append(values)
+    for r in chunk:
+        # Its own point, else its settlement's (AdministrativeStructure.coordinates).
+        lat, lon = r["lat"], r["lon"]
+        if lat is None or lon is None:
+            lat, lon = r["settlement__lat"], r["settlement__lon"]
+        located = lat is not None and lon is not None
         yield {
-            "slug": s.slug,
-            "name": s.name,
-            "name_latin": s.name_latin,
-            "kind": s.kind,
-            "agency": s.agency,
-            "parent_slug": s.parent.slug if s.parent else "",
-            "province_code": s.province.code,
-            "municipality_code": s.municipality.code if s.municipality else "",
-            "settlement_ekatte": s.settlement.ekatte if s.settlement else "",
-            "settlement_name": s.settlement.name if s.settlement else "",
-            "address": s.address,
-            "postal_code": s.postal_code,
-            "phones": " ".join(s.phone_list),
-            "emails": " ".join(s.email_list),
-            "website": s.website,
-            "eik": s.eik,
-            "lat": f"{where[0]:.6f}" if where else "",
-            "lon": f"{where[1]:.6f}" if where else "",
-            "hours": "; ".join(
-                f"{['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su'][h.weekday]} {h.display()}"
-                for h in s.hours.all()
-            ),
-            "last_verified": s.last_verified.isoformat() if s.last_verified else "",
-            "url": request.build_absolute_uri(reverse("directory:structure-detail", args=[s.slug])),
+            "slug": r["slug"],
+            "name": r["name"],
+            "name_latin": r["name_latin"],
+            "kind": r["kind"],
+            "agency": r["agency"],
+            "parent_slug": r["parent__slug"] or "",
+            "province_code": r["province__code"],
+            "municipality_code": r["municipality__code"] or "",
+            "settlement_ekatte": r["settlement__ekatte"] or "",
+            "settlement_name": r["settlement__name"] or "",
+            "address": r["address"],
+            "postal_code": r["postal_code"],
+            "phones": " ".join(_split_list(r["phones"])),
+            "emails": " ".join(_split_list(r["emails"])),
+            "website": r["website"],
+            "eik": r["eik"],
+            "lat": f"{float(lat):.6f}" if located else "",
+            "lon": f"{float(lon):.6f}" if located else "",
+            "hours": _hours_text(hours.get(r["pk"], [])),
+            "last_verified": r["last_verified"].isoformat() if r["last_verified"] else "",
+            "url": f"{before}{r['slug']}{after}",
         }
 
 
-def export_csv(request):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="e-region-directory.csv"'
-    response.write("\ufeff")  # spreadsheet programs then read UTF-8 correctly
-    writer = csv.DictWriter(response, fieldnames=EXPORT_COLUMNS)
-    writer.writeheader()
-    writer.writerows(_export_rows(request))
+def _export_version(request):
+    """``(ETag, Last-Modified)`` of the whole-directory files, from one aggregate query and
+    the page cache's data version: they change when a published structure is saved, added or
+    withdrawn, even by a plain ``update()``, and with any change the data version sees."""
+    if request.GET:
+        return None, None  # filtered downloads are not revalidated
+    state = _published().aggregate(count=Count("pk"), last=Max("updated_at"), top=Max("pk"))
+    try:  # the data version, bumped on any change (settlements, hours, imports, admin)
+        version = pagecache.current_version()
+    except Exception:  # the cache is down: the database's state alone
+        version = None
+    fingerprint = f"{state['count']}:{state['top']}:{state['last']}:{request.get_host()}"
+    fingerprint += f":{version}"
+    fingerprint += f":{get_language()}:{EXPORT_FORMAT_VERSION}"
+    etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+    return f'"{etag}"', state["last"]
+
+
+EXPORT_FORMAT_VERSION = 2  # bump when the columns or their formatting change
+
+
+def _download(request, content_type, filename, chunks):
+    """A streamed download of the whole directory or a filtered part; the whole one answers
+    ``If-None-Match`` / ``If-Modified-Since`` with a 304 while nothing changed."""
+    etag, last_modified = _export_version(request)
+    if etag:
+        timestamp = last_modified.timestamp() if last_modified else None
+        not_modified = get_conditional_response(
+            request, etag=etag, last_modified=timestamp and int(timestamp)
+        )
+        if not_modified is not None:
+            return not_modified
+    response = StreamingHttpResponse(chunks(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if etag:
+        response["ETag"] = etag
+        if last_modified:
+            response["Last-Modified"] = http_date(last_modified.timestamp())
+        # kept by browsers and proxies, asked again each time: a 304 while nothing changed
+        response["Cache-Control"] = "public, no-cache"
     return response
+
+
+class _Line:
+    """A file-like object whose ``write`` returns what it was given (csv.writer into a
+    stream)."""
+
+    def write(self, value):
+        return value
+
+
+def export_csv(request):
+    def chunks():
+        writer = csv.DictWriter(_Line(), fieldnames=EXPORT_COLUMNS)
+        # The byte-order mark lets spreadsheet programs read UTF-8 correctly.
+        yield "\ufeff" + writer.writeheader()
+        batch = []
+        for row in _export_rows(request):
+            batch.append(writer.writerow(row))
+            if len(batch) == 200:
+                yield "".join(batch)
+                batch = []
+        yield "".join(batch)
+
+    return _download(request, "text/csv; charset=utf-8", "e-region-directory.csv", chunks)
 
 
 def export_json(request):
-    response = JsonResponse(
-        {"columns": EXPORT_COLUMNS, "structures": list(_export_rows(request))},
-        json_dumps_params={"ensure_ascii": False},
-    )
-    response["Content-Disposition"] = 'attachment; filename="e-region-directory.json"'
-    return response
+    def chunks():
+        # One JSON document, written a row at a time.
+        yield '{"columns": ' + json.dumps(EXPORT_COLUMNS) + ', "structures": ['
+        batch, first = [], True
+        for row in _export_rows(request):
+            batch.append(("" if first else ", ") + json.dumps(row, ensure_ascii=False))
+            first = False
+            if len(batch) == 200:
+                yield "".join(batch)
+                batch = []
+        yield "".join(batch) + "]}"
+
+    return _download(request, "application/json", "e-region-directory.json", chunks)
 
 
 def open_data(request):

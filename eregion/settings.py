@@ -57,7 +57,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The language from the address alone (eregion/locale.py): LocaleMiddleware's choice
+    # for these URLs, without parsing Accept-Language or "Vary: Accept-Language".
+    "eregion.locale.PathLocaleMiddleware",
     "eregion.middleware.reject_nul_bytes",  # 400 for NUL bytes, before any view or the ORM
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -66,7 +68,7 @@ MIDDLEWARE = [
     "eregion.pagecache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "eregion.csp.CachedCSPMiddleware",  # django-csp's, the policy built once
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes last: it reads the outcome of authentication.
     "axes.middleware.AxesMiddleware",

@@ -4,6 +4,7 @@ province links, a municipality page's wording, and a print stylesheet."""
 
 import csv
 import io
+import json
 import re
 
 from django.contrib.staticfiles import finders
@@ -14,7 +15,7 @@ from tests.ngofamily.factories import MemberFactory
 
 def exported(client, **params) -> list[dict]:
     response = client.get("/directory/export.csv", params)
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    return list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
 
 
 def test_the_csv_export_honours_the_lists_filters(client, directory):
@@ -28,7 +29,7 @@ def test_the_csv_export_honours_the_lists_filters(client, directory):
 
 
 def test_the_json_export_honours_the_filters_too(client, directory):
-    data = client.get("/directory/export.json", {"kind": "court"}).json()
+    data = json.loads(client.get("/directory/export.json", {"kind": "court"}).getvalue())
     assert len(data["structures"]) == 42
 
 
@@ -38,7 +39,8 @@ def test_the_map_says_how_many_of_the_listed_structures_it_shows(client, directo
     coverage = re.search(r'id="map-coverage"[^>]*>(.*?)</p>', html, re.S).group(1)
     assert f"от {listed} структури" in coverage
     assert "още не знаем мястото" in coverage
-    points = client.get("/directory/map/points.json", {"municipality": "asenovgrad"}).json()
+    response = client.get("/directory/map/points.json", {"municipality": "asenovgrad"})
+    points = json.loads(response.getvalue())
     assert f"показва {len(points['points'])} от" in coverage
 
 

@@ -83,7 +83,7 @@ def test_smolyan_community_centres_are_exactly_those_seated_in_smolyan(client, c
     response = client.get(
         reverse("ngofamily:export"), {"province": "SML", "legal_form": "community_centre"}
     )
-    rows = list(csv.DictReader(response.content.decode("utf-8-sig").splitlines()))
+    rows = list(csv.DictReader(response.getvalue().decode("utf-8-sig").splitlines()))
     assert len(rows) == len(expected)
     assert {r["province"] for r in rows} == {"Смолян"}
     got = set(

@@ -19,7 +19,7 @@ def public_listing(client, name):
     """Whether the organisation is listed: (catalogue page, CSV export, API)."""
     org = Organisation.objects.get(name=name)
     page = client.get(reverse("ngofamily:index"), {"q": name}).content.decode()
-    csv = client.get(reverse("ngofamily:export"), {"q": name}).content.decode("utf-8-sig")
+    csv = client.get(reverse("ngofamily:export"), {"q": name}).getvalue().decode("utf-8-sig")
     api = client.get("/api/v1/organisations/", {"q": name}).json()
     return (
         f'href="{org.get_absolute_url()}"' in page,
