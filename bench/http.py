@@ -300,7 +300,7 @@ def measure(server, pg, pg_pids_of, label, url_or_paths, connections, duration, 
     backends = pg_pids_of()
     cpu_py, cpu_pg = cpu_seconds(workers), cpu_seconds(backends)
     result = wrk(url, connections, duration, lua, args=args)
-    wait_idle(workers)
+    wait_idle(workers + pg_pids_of())  # the database's share of the backlog too
     result["cpu_py_ms"] = (cpu_seconds(workers) - cpu_py) * 1000 / max(result["requests"], 1)
     result["cpu_pg_ms"] = (cpu_seconds(backends) - cpu_pg) * 1000 / max(result["requests"], 1)
     result["label"] = label
