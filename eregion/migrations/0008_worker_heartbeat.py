@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('eregion', '0006_outbox_headers'),
+        ('eregion', '0007_outbox_handed_over'),
     ]
 
     operations = [
