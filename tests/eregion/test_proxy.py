@@ -151,7 +151,7 @@ def test_pages_are_passed_with_the_client_address_and_scheme(proxy):
     assert "e-Region" in body.decode()
     environ = proxy.seen[-1]
     # the client's own (forged) header is kept, our proxy's entry is the last one: the app
-    # takes NUM_PROXIES=1 entries from the right (docker-compose.yml)
+    # reads it right to left only as far as TRUSTED_PROXIES go (eregion/client_ip.py)
     assert environ["HTTP_X_FORWARDED_FOR"] == "203.0.113.9, 127.0.0.1"
     assert environ["HTTP_X_FORWARDED_PROTO"] == "https"
     assert environ["HTTP_X_REAL_IP"] == "127.0.0.1"
