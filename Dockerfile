@@ -4,9 +4,11 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     DJANGO_SETTINGS_MODULE=eregion.settings
 
-# WeasyPrint needs Pango; DejaVu gives every PDF Cyrillic glyphs; gettext compiles translations.
+# WeasyPrint needs Pango; DejaVu gives every PDF Cyrillic glyphs; gettext compiles translations;
+# postgresql-client (pg_dump, pg_restore, psql 15, as the postgres service) for `manage.py backup`.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
+      postgresql-client \
       fonts-dejavu-core gettext \
  && rm -rf /var/lib/apt/lists/*
 

@@ -8,7 +8,7 @@ PORT ?= 8000
 # Local commands run in development mode; DEBUG is off unless set (production: docker-compose.yml).
 export DEBUG ?= 1
 
-.PHONY: run test install install-dev lint format messages bench clean
+.PHONY: run test backup restore install install-dev lint format messages bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -35,6 +35,15 @@ run: install
 ## make test: dev dependencies, PostgreSQL + Redis (started/installed when missing), Chromium, pytest.
 test: install-dev
 	bin/test
+
+## make backup: pg_dump + a tar of MEDIA_ROOT into BACKUP_DIR/<UTC time>/ (DATABASE_URL, MEDIA_ROOT).
+backup: install
+	$(PY) manage.py backup $(if $(BACKUP_DIR),--dir $(BACKUP_DIR))
+
+## make restore BACKUP=var/backups/<folder>: DROPS the database and media, then restores them.
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<folder>"; exit 1; }
+	$(PY) manage.py restore "$(BACKUP)" $(if $(YES),--yes)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

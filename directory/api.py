@@ -1,9 +1,13 @@
 """The read-only open-data API: provinces, municipalities, settlements, structures, services."""
 
 import django_filters
-from django_filters.rest_framework import DjangoFilterBackend
+from django import forms
 from django_filters.utils import translate_validation
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
+
+from eregion.api import FilterBackend
 
 from .filters import StructureFilter
 from .models import (
@@ -62,7 +66,25 @@ class ServiceSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$",
+        "example": "09:00:00",
+        "description": "Local time in Sofia (hh:mm:ss), no date and no offset.",
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    """A time of day as the office's sign says it: OpenAPI's ``format: time`` is RFC 3339's
+    full-time, which needs an offset that opening hours do not have."""
+
+
 class WorkingHoursSerializer(serializers.ModelSerializer):
+    opens = LocalTimeField()
+    closes = LocalTimeField()
+    break_start = LocalTimeField(allow_null=True)
+    break_end = LocalTimeField(allow_null=True)
+
     class Meta:
         model = WorkingHours
         fields = ["weekday", "opens", "closes", "break_start", "break_end"]
@@ -72,7 +94,7 @@ class StructureSerializer(serializers.ModelSerializer):
     province = serializers.SlugRelatedField(slug_field="code", read_only=True)
     municipality = serializers.SlugRelatedField(slug_field="code", read_only=True)
     settlement = serializers.SlugRelatedField(slug_field="ekatte", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     phones = serializers.ListField(source="phone_list", child=serializers.CharField())
     emails = serializers.ListField(source="email_list", child=serializers.EmailField())
     lat = serializers.SerializerMethodField()
@@ -132,11 +154,20 @@ class SettlementFilter(django_filters.FilterSet):
         fields = ["municipality", "province", "kind"]
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.Filter):
+    """An id: a whole number, or a 400; one that names nothing matches nothing (an API filter,
+    unlike the page's select, does not ask its user to pick from the choices)."""
+
+    field_class = forms.IntegerField
+
+
 class ApiStructureFilter(StructureFilter):
     """The list's filters, with province and municipality by code as well as by slug."""
 
     province = django_filters.CharFilter(method="filter_province")
     municipality = django_filters.CharFilter(method="filter_municipality")
+    service = IdFilter(field_name="services")
 
     def filter_province(self, queryset, name, value):
         return queryset.filter(province__code=value.upper()) | queryset.filter(province__slug=value)
@@ -190,7 +221,7 @@ class StructureViewSet(viewsets.ReadOnlyModelViewSet):
     def filter_queryset(self, queryset):
         """The filters, then best match first as on the site, with the one search the filter
         read (reading it again would ask the dictionary again)."""
-        backend = DjangoFilterBackend()
+        backend = FilterBackend()  # the project's: empty choices are a 400
         filterset = backend.get_filterset(self.request, queryset, self)
         if not filterset.is_valid() and backend.raise_exception:
             raise translate_validation(filterset.errors)

@@ -59,9 +59,21 @@ def read_records(path: Path) -> list[tuple[int, dict]]:
     The file is a JSON array; its one metadata object (the report's date) has none of the
     record keys and is left to the caller to skip.
     """
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError(f"{path.name}: not UTF-8 text ({exc.reason})") from None
+    return parse_records(text, path.name)
+
+
+def parse_records(text: str, name: str = "") -> list[tuple[int, dict]]:
+    """``read_records`` of a file's text; ``ValidationError`` naming the file and line of what
+    is not a JSON array of objects."""
     decoder = json.JSONDecoder()
-    pos = text.index("[") + 1
+    start = text.lstrip()
+    if not start.startswith("["):
+        raise ValidationError(f"{name}:1: not a JSON array")
+    pos = len(text) - len(start) + 1
     records = []
     line, counted = 1, 0  # lines are counted incrementally: counting from 0 each time is O(n²)
     while True:
@@ -69,9 +81,14 @@ def read_records(path: Path) -> list[tuple[int, dict]]:
             pos += 1
         if pos >= len(text) or text[pos] == "]":
             break
-        obj, end = decoder.raw_decode(text, pos)
         line += text.count("\n", counted, pos)
         counted = pos
+        try:
+            obj, end = decoder.raw_decode(text, pos)
+        except (ValueError, RecursionError) as exc:
+            raise ValidationError(f"{name}:{line}: not valid JSON ({exc})"[:300]) from None
+        if not isinstance(obj, dict):
+            raise ValidationError(f"{name}:{line}: a record must be a JSON object")
         records.append((line, obj))
         pos = end
     return records

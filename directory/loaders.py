@@ -12,9 +12,10 @@ import hashlib
 import json
 import re
 from datetime import time
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from simple_history.utils import bulk_create_with_history
 
 from eregion.loaders import atomic_loader
@@ -86,7 +87,16 @@ def _quotes(name: str) -> str:
 
 
 def _decimal(value: str):
-    return Decimal(value).quantize(SIX) if value else None
+    """A coordinate of a data file, or ``ValidationError`` naming what is not one."""
+    if not value or not value.strip():
+        return None
+    try:
+        number = Decimal(value.strip())
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or abs(number) > 180:
+        raise ValidationError(f"„{value}“ is not a coordinate", code="coordinate")
+    return number.quantize(SIX)
 
 
 class StructureWriter:

@@ -8,7 +8,6 @@ from functools import cache
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache as django_cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Prefetch, Q
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -22,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from eregion import pagecache
+from eregion import pagecache, throttle
+from eregion.client_ip import client_ip
 from eregion.i18n import is_english
 from eregion.selects import select_rows
 
@@ -189,14 +189,10 @@ def structure_detail(request, slug, form=None):
     )
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 @csrf_exempt
 @require_POST
 def report_inaccuracy(request, slug):
-    """Take a citizen's report into the staff queue; at most a few an hour from one address.
+    """Take a citizen's report into the staff queue; at most a few an hour from one client.
 
     Without CSRF protection, so that the structure's page, which carries the form, holds no
     token and caches can keep it: the report is anonymous and acts for no one (it records no
@@ -210,16 +206,13 @@ def report_inaccuracy(request, slug):
         # Pretend all went well: a bot learns nothing.
         messages.success(request, _("Благодарим! Сигналът е изпратен на екипа."))
         return redirect(structure)
-    key = f"directory:report:{_client_ip(request)}"
-    sent = django_cache.get(key, 0)
-    if sent >= REPORTS_PER_HOUR:
+    if not throttle.allow("directory-report", client_ip(request), REPORTS_PER_HOUR):
         form.add_error(
             None, _("Изпратихте много сигнали за кратко време. Опитайте отново след час.")
         )
         response = structure_detail(request, slug, form=form)
         response.status_code = 429
         return response
-    django_cache.set(key, sent + 1, 3600)
     report = form.save(commit=False)
     report.structure = structure
     report.save()

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,13 +25,31 @@ class SignUpForm(UserCreationForm):
         self.fields["email"].widget.attrs.update({"autocomplete": "email", "autofocus": True})
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email__iexact=email).exists():
+        # A taken address is not an error here: the form must not tell who is registered
+        # (the view answers the same way and writes to the address's owner instead).
+        return User.objects.normalize_email(self.cleaned_data["email"]).strip().lower()
+
+    def _get_validation_exclusions(self):
+        # The model's case-insensitive uniqueness of the email is checked by the view.
+        return super()._get_validation_exclusions() | {"email"}
+
+    def email_taken(self) -> bool:
+        return User.objects.filter(email__iexact=self.cleaned_data["email"]).exists()
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, refusing a login name no account can have before authenticating
+    (Django only sets the field's ``maxlength`` attribute)."""
+
+    def clean_username(self):
+        username = self.cleaned_data.get("username", "")
+        limit = User._meta.get_field(User.USERNAME_FIELD).max_length
+        if len(username) > limit:
             raise ValidationError(
-                _("Вече има профил с този имейл. Влезте или възстановете паролата си."),
-                code="email_taken",
+                _("Имейлът е твърде дълъг: най-много %(limit)d знака.") % {"limit": limit},
+                code="max_length",
             )
-        return email
+        return username
 
 
 class ProfileForm(forms.ModelForm):

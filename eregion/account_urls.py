@@ -4,10 +4,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import account_views
-from .account_forms import OutboxPasswordResetForm
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", account_views.signup, name="account-signup"),
     path("verify/sent/", account_views.verify_sent, name="account-verify-sent"),
@@ -28,7 +27,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(form_class=OutboxPasswordResetForm),
+        account_views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

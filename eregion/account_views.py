@@ -3,8 +3,10 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,9 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from eregion import throttle
+from eregion.client_ip import client_ip
 from eregion.mail import queue_email
 
-from .account_forms import DeleteAccountForm, ProfileForm, SignUpForm
+from .account_forms import (
+    DeleteAccountForm,
+    LoginForm,
+    OutboxPasswordResetForm,
+    ProfileForm,
+    SignUpForm,
+)
 from .accounts import delete_account, export_user_data
 
 User = get_user_model()
@@ -38,27 +48,97 @@ def send_verification(request, user):
     )
 
 
+def too_many(request):
+    """The answer to a client past a rate limit (429)."""
+    return render(request, "eregion/rate_limited.html", status=429)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login with the long-name check; at most a few dozen tries per client address
+    in ten minutes on top of axes' per-account lockout."""
+
+    form_class = LoginForm
+
+    def post(self, request, *args, **kwargs):
+        if not throttle.allow("login-ip", client_ip(request)):
+            return too_many(request)
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset through the outbox; a few emails an hour per address and per
+    client, answered the same way whether or not an email went out."""
+
+    form_class = OutboxPasswordResetForm
+
+    def post(self, request, *args, **kwargs):
+        if not throttle.allow("password-reset-ip", client_ip(request)):
+            return too_many(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        if not throttle.allow("password-reset-email", form.cleaned_data["email"]):
+            return redirect(self.get_success_url())  # the same answer, no email
+        return super().form_valid(form)
+
+
+SIGNUP_SESSION_KEY = "signup-email"
+
+
 def signup(request):
-    """Create an account, log in, and send the verification link through the outbox."""
+    """Create an account and send the verification link through the outbox.
+
+    The answer is the same whether the address is new or taken ("check your email"); the owner
+    of a taken address gets an email saying someone tried to register with it. Nobody is signed
+    in here: the verification link signs in the browser that signed up.
+    """
     if request.user.is_authenticated:
         return redirect("account-profile")
     form = SignUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save(commit=False)
-        user.language = request.LANGUAGE_CODE  # the language the person signed up in
-        user.save()
-        send_verification(request, user)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("account-verify-sent")
+    if request.method == "POST":
+        if not throttle.allow("signup-ip", client_ip(request)):
+            return too_many(request)
+        if form.is_valid():
+            email = form.cleaned_data["email"]
+            send = throttle.allow("signup-email", email)
+            user = None
+            if not form.email_taken():
+                user = form.save(commit=False)
+                user.language = request.LANGUAGE_CODE  # the language the person signed up in
+                try:
+                    with transaction.atomic():
+                        user.save()
+                except IntegrityError:  # the same address signed up a moment ago
+                    user = None
+            if user is None:
+                if send:
+                    queue_email(
+                        email,
+                        "eregion/account/email/signup_taken",
+                        {
+                            "login_url": request.build_absolute_uri(reverse("login")),
+                            "reset_url": request.build_absolute_uri(reverse("password_reset")),
+                        },
+                    )
+            elif send:
+                send_verification(request, user)
+            request.session[SIGNUP_SESSION_KEY] = email
+            return redirect("account-verify-sent")
     return render(request, "eregion/account/signup.html", {"form": form})
 
 
 def verify_sent(request):
-    return render(request, "eregion/account/verify_sent.html")
+    email = request.user.email if request.user.is_authenticated else ""
+    return render(
+        request,
+        "eregion/account/verify_sent.html",
+        {"email": email or request.session.get(SIGNUP_SESSION_KEY, "")},
+    )
 
 
 def verify(request, token):
-    """Confirm the address from the signed link; it is valid for three days."""
+    """Confirm the address from the signed link; it is valid for three days. In the browser
+    that signed up, the link also signs the person in."""
     try:
         data = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
     except signing.SignatureExpired:
@@ -72,6 +152,9 @@ def verify(request, token):
         user.email_verified = True
         user.save(update_fields=["email_verified"])
     messages.success(request, _("Имейлът ви е потвърден."))
+    signed_up_here = request.session.get(SIGNUP_SESSION_KEY, "").lower() == user.email.lower()
+    if not request.user.is_authenticated and signed_up_here:
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     if request.user.is_authenticated and request.user.pk == user.pk:
         next_url = request.GET.get("next", "")
         if not url_has_allowed_host_and_scheme(
@@ -86,8 +169,16 @@ def verify(request, token):
 @login_required
 def resend_verification(request):
     if not request.user.email_verified:
-        send_verification(request, request.user)
-        messages.success(request, _("Изпратихме нова връзка за потвърждение."))
+        if throttle.allow_all(
+            verify_resend_user=str(request.user.pk), verify_resend_ip=client_ip(request)
+        ):
+            send_verification(request, request.user)
+            messages.success(request, _("Изпратихме нова връзка за потвърждение."))
+        else:
+            messages.error(
+                request,
+                _("Вече изпратихме няколко връзки. Проверете пощата си или опитайте след час."),
+            )
     return redirect("account-profile")
 
 

@@ -69,5 +69,9 @@ def enqueue(email_id: int) -> bool:
         send_email.delay(email_id)
     except Exception as exc:  # broker unreachable: the row stays pending for the relay
         log.warning("email %s left for the outbox relay: %s", email_id, exc)
+        # due now: the relay's next round (a minute) sends it once the broker is back
+        OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.PENDING).update(
+            next_attempt_at=timezone.now()
+        )
         return False
     return True

@@ -107,7 +107,8 @@ class OutboundEmail(models.Model):
     MAX_ATTEMPTS = 8
     # The relay's safety net: a new email the on-commit hand-off has not sent by then is relayed.
     RELAY_GRACE = timedelta(minutes=2)
-    # A claim older than this means the worker died mid-send (SMTP timeouts are far shorter).
+    # Without PostgreSQL's advisory locks (SQLite), a claim older than this means the worker
+    # died mid-send (SMTP timeouts are far shorter). On PostgreSQL the relay knows at once.
     STALE_SENDING = timedelta(minutes=15)
 
     class Status(models.TextChoices):
@@ -144,6 +145,16 @@ class OutboundEmail(models.Model):
         help_text=_("Кога препращачът ще опита отново, ако имейлът още не е изпратен."),
     )
     sending_since = models.DateTimeField(_("изпраща се от"), null=True, blank=True)
+    handed_over_at = models.DateTimeField(
+        _("предаден на пощенския сървър"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Кога писмото е тръгнало към пощенския сървър при последния опит. Ако обработчикът "
+            "спре преди това, писмото не е изпратено и се изпраща отново; след това — може да е "
+            "изпратено и се показва на служителите."
+        ),
+    )
     created_at = models.DateTimeField(_("създаден"), auto_now_add=True)
     sent_at = models.DateTimeField(_("изпратен на"), null=True, blank=True)
 
@@ -162,3 +173,18 @@ class OutboundEmail(models.Model):
     def backoff(cls, attempts: int) -> timedelta:
         """Wait before attempt ``attempts + 1``: 1, 2, 4 … minutes, at most an hour."""
         return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
+
+
+class Heartbeat(models.Model):
+    """The last sign of life of a background component (the Celery worker, through beat):
+    ``/healthz`` reports the worker degraded when its heartbeat is stale or missing."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    beat_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("сигнал за живот")
+        verbose_name_plural = _("сигнали за живот")
+
+    def __str__(self):
+        return f"{self.name} {self.beat_at:%Y-%m-%d %H:%M:%S}"

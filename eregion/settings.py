@@ -60,6 +60,7 @@ MIDDLEWARE = [
     # The language from the address alone (eregion/locale.py): LocaleMiddleware's choice
     # for these URLs, without parsing Accept-Language or "Vary: Accept-Language".
     "eregion.locale.PathLocaleMiddleware",
+    "eregion.middleware.reject_nul_bytes",  # 400 for NUL bytes, before any view or the ORM
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -155,6 +156,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# `make backup` writes timestamped folders here (eregion/backup.py).
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+# Request bodies: the reverse proxy (deploy/nginx/) refuses more than 3 MB (30 MB for staff
+# pages); here, form fields are held in memory up to 2.5 MB and files spooled to disk past
+# 2.5 MB (Django's defaults, stated), and a form carries at most 20 files.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -168,6 +177,9 @@ STORAGES = {
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    # The same backend, telling the outbox when the message goes to the server (mail_backend.py).
+    EMAIL_BACKEND = "eregion.mail_backend.EmailBackend"
 # The operator of the portal (the data controller), shown on /about/ and the privacy notice.
 OPERATOR = {
     "name": env("OPERATOR_NAME", default="Регионално сдружение на общините „Марица“"),
@@ -287,7 +299,16 @@ MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", default="&copy; OpenStreetMap
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Each line names the real client (eregion/client_ip.py), not the proxy.
+    "filters": {"client_ip": {"()": "eregion.client_ip.ClientIpLogFilter"}},
+    "formatters": {"client": {"format": "%(levelname)s %(name)s [%(client_ip)s] %(message)s"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["client_ip"],
+            "formatter": "client",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
 
@@ -298,3 +319,43 @@ CELERY_BEAT_SCHEDULE["newsletter-resume"] = {
     "task": "publications.tasks.resume_newsletters",
     "schedule": 120.0,
 }
+
+# --- Security: client address, lockout, rate limits (issue 20) ---
+# X-Forwarded-For is believed only from these proxies (addresses or networks, e.g. the nginx
+# container's network "172.16.0.0/12"); empty: REMOTE_ADDR is the client (eregion/client_ip.py).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# Lockout by the real client and the email as the backend matches it (any case, trimmed).
+AXES_CLIENT_IP_CALLABLE = "eregion.client_ip.axes_client_ip"
+AXES_USERNAME_CALLABLE = "eregion.client_ip.axes_username"
+# Atomic counters in the cache (eregion/throttle.py): (hits, seconds) per client address and,
+# for the forms that send email, per address written in the form.
+RATE_LIMITS = {
+    "login-ip": (30, 600),
+    "signup-ip": (10, 3600),
+    "signup-email": (3, 3600),
+    "password-reset-ip": (10, 3600),
+    "password-reset-email": (3, 3600),
+    "verify-resend-user": (3, 3600),
+    "verify-resend-ip": (10, 3600),
+    "enrol-ip": (30, 3600),
+    "enrol-user": (20, 3600),
+    "newsletter-ip": (10, 3600),
+}
+# Markdown renders at save within this many seconds, else the text is kept as plain paragraphs.
+MARKDOWN_TIME_BUDGET = env.float("MARKDOWN_TIME_BUDGET", default=2.0)
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "eregion.api.exception_handler"
+REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "eregion.api.Pagination"
+REST_FRAMEWORK["DEFAULT_FILTER_BACKENDS"] = ["eregion.api.FilterBackend"]
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "eregion.api.document_errors",
+]
+# /healthz: results kept per process this many seconds; the worker's heartbeat (beat → worker
+# every minute) older than this is "degraded".
+HEALTHZ_CACHE_SECONDS = env.float("HEALTHZ_CACHE_SECONDS", default=2.0)
+WORKER_HEARTBEAT_STALE_SECONDS = env.int("WORKER_HEARTBEAT_STALE_SECONDS", default=180)
+CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {
+    "task": "eregion.tasks.worker_heartbeat",
+    "schedule": 60.0,
+}
+# --- end of security ---

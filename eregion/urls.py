@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("about/", views.about, name="about"),
     path("about/data/", views.about_data, name="about-data"),
     path("privacy/", views.privacy, name="privacy"),
+    path("accessibility/", views.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),
     path("accounts/", include("eregion.account_urls")),
     path("directory/", include("directory.urls")),
@@ -38,7 +39,9 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# 400, 403 and 404 use Django's handlers with the portal's templates (templates/4xx.html).
+# 400 and 403 use Django's handlers with the portal's templates (templates/4xx.html); 404 and
+# 500 too, but in JSON under /api/.
+handler404 = views.page_not_found
 handler500 = views.server_error
 
 admin.site.site_header = "e-Region — администрация"

@@ -1,6 +1,9 @@
-"""Site pages: home, about the project, about the data, the health check and the 500 page."""
+"""Site pages: home, about the project, about the data, privacy, accessibility, the health check
+and the 500 page."""
 
+import datetime
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -9,14 +12,18 @@ from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, 
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from directory.models import AdministrativeStructure, Municipality, Province, Settlement
 from ngofamily.models import FamilyMembership, Organisation
 from publications.models import Article
 from trainings.models import Session
+
+from . import api
 
 log = logging.getLogger(__name__)
 
@@ -72,17 +79,28 @@ def privacy(request):
     return render(request, "eregion/privacy.html", {"operator": settings.OPERATOR})
 
 
+# The accessibility statement is a self-assessment made on this day; review it when it is redone.
+ACCESSIBILITY_ASSESSED_ON = datetime.date(2026, 12, 1)
+
+
+def accessibility(request):
+    """The accessibility statement (Directive (EU) 2016/2102, the Electronic Governance Act):
+    conformance, what is not accessible, how it was assessed, feedback and enforcement."""
+    return render(
+        request,
+        "eregion/accessibility.html",
+        {"operator": settings.OPERATOR, "assessed_on": ACCESSIBILITY_ASSESSED_ON},
+    )
+
+
 def about_data(request):
     return render(request, "eregion/about_data.html")
 
 
-def _check(name, probe):
-    try:
-        probe()
-    except Exception as exc:  # a health check reports every failure, whatever its kind
-        log.warning("health check %s failed: %s", name, exc)
-        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
-    return {"ok": True}
+# --- /healthz -------------------------------------------------------------------------------
+# Anyone sees a status word per component; staff also see the errors. The results are kept for
+# HEALTHZ_CACHE_SECONDS in this process, so a load balancer polling it costs no round trips.
+_health = {"at": float("-inf"), "checks": None}
 
 
 def _database():
@@ -99,25 +117,83 @@ def _cache():
 def _broker():
     from eregion.celery import app
 
-    if not settings.CELERY_BROKER_URL:
-        return  # tasks run in-process: nothing to reach
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
 
 
+def _worker():
+    """Beat asks a worker to record a heartbeat every minute: stale or missing is degraded."""
+    from eregion.models import Heartbeat
+
+    beat_at = Heartbeat.objects.filter(name="worker").values_list("beat_at", flat=True).first()
+    if beat_at is None:
+        raise RuntimeError("no worker heartbeat yet (are beat and a worker running?)")
+    age = (timezone.now() - beat_at).total_seconds()
+    if age > settings.WORKER_HEARTBEAT_STALE_SECONDS:
+        raise RuntimeError(f"the last worker heartbeat is {age:.0f} s old")
+    return f"last heartbeat {age:.0f} s ago"
+
+
+def _check(name, probe, failure):
+    try:
+        detail = probe()
+    except Exception as exc:  # a health check reports every failure, whatever its kind
+        log.warning("health check %s failed: %s", name, exc)
+        return {"status": failure, "error": f"{type(exc).__name__}: {exc}"[:300]}
+    return {"status": "ok", **({"detail": detail} if detail else {})}
+
+
+def _run_checks() -> dict:
+    checks = {"database": _check("database", _database, "down")}
+    checks["cache"] = _check("cache", _cache, "down")
+    if settings.CELERY_BROKER_URL:
+        checks["broker"] = _check("broker", _broker, "down")
+        if checks["database"]["status"] == "ok":
+            checks["worker"] = _check("worker", _worker, "degraded")
+        else:
+            checks["worker"] = {"status": "degraded", "error": "the database is down"}
+    else:  # tasks run in-process: nothing to reach, nothing to wait for
+        checks["broker"] = {"status": "ok", "detail": "in-process"}
+        checks["worker"] = {"status": "ok", "detail": "in-process"}
+    return checks
+
+
+def health_checks() -> dict:
+    now = time.monotonic()
+    if _health["checks"] is None or now - _health["at"] >= settings.HEALTHZ_CACHE_SECONDS:
+        _health["checks"] = _run_checks()
+        _health["at"] = now
+    return _health["checks"]
+
+
 @never_cache
 def healthz(request):
-    """JSON status of the database, cache and broker; 503 when the database is down."""
-    checks = {"database": _check("database", _database)}
-    checks["cache"] = _check("cache", _cache)
-    checks["broker"] = _check("broker", _broker)
-    if not settings.CELERY_BROKER_URL:
-        checks["broker"]["mode"] = "in-process"
-    status = 200 if checks["database"]["ok"] else 503
-    body = {"status": "ok" if all(c["ok"] for c in checks.values()) else "degraded", **checks}
-    if status == 503:
-        body["status"] = "down"
-    return JsonResponse(body, status=status)
+    """``{"status": "ok" | "degraded" | "down", "<component>": "<word>", ...}``.
+
+    503 only when the database is down (the page cannot serve anything); a stale worker, an
+    unreachable broker or cache is "degraded" with 200: pages still work, and the outbox keeps
+    what waits for the worker. Staff signed in also get ``details`` with the errors.
+    """
+    checks = health_checks()
+    words = {name: check["status"] for name, check in checks.items()}
+    if words["database"] != "ok":
+        status = "down"
+    elif all(word == "ok" for word in words.values()):
+        status = "ok"
+    else:
+        status = "degraded"
+    body = {"status": status, **words}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.is_staff:
+        body["details"] = checks
+    return JsonResponse(body, status=503 if status == "down" else 200)
+
+
+def page_not_found(request, exception):
+    """Django's 404 with the portal's template; JSON under /api/."""
+    if api.is_api(request):
+        return api.not_found(request)
+    return defaults.page_not_found(request, exception)
 
 
 def server_error(request):
@@ -126,8 +202,10 @@ def server_error(request):
     ``500.html`` is rendered without the request, as Django's own handler does, so it asks
     nothing of the database or the session. When even the frame cannot render (a missing static
     manifest, a broken URLconf) the answer is a plain page in the same words rather than the
-    server's bare error.
+    server's bare error. Under /api/ the answer is JSON.
     """
+    if api.is_api(request):
+        return api.server_error(request)
     try:
         html = loader.render_to_string("500.html")
     except Exception:  # the error page must answer whatever broke

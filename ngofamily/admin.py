@@ -1,6 +1,7 @@
 """Staff tools: moderation of registrations, claims and family applications; the taxonomies,
 the charter, the areas and the work plan."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +11,7 @@ from eregion.admin_dashboard import waiting_first
 from eregion.admin_history import ReadableHistoryAdmin
 
 from . import services
-from .forms import NoteForm, RejectForm
+from .forms import NoteForm, RejectForm, reencode_logo
 from .models import (
     ClaimRequest,
     CoEditorInvite,
@@ -68,8 +69,17 @@ class NeedsReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OrganisationAdminForm(forms.ModelForm):
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "content_type"):  # a new upload: checked as on the site
+            return reencode_logo(logo)
+        return logo
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(ReadableHistoryAdmin):
+    form = OrganisationAdminForm
     list_display = [
         "name",
         "status",

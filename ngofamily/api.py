@@ -1,5 +1,6 @@
 """Open-data API of the NGO catalogue: published organisations only, never users' data."""
 
+import django_filters
 from rest_framework import serializers, viewsets
 
 from .filters import OrganisationFilter
@@ -36,12 +37,22 @@ class OrganisationSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
+class ApiOrganisationFilter(OrganisationFilter):
+    """The catalogue's filters; a code or slug that names nothing matches nothing (the page
+    instead says which filter is wrong)."""
+
+    province = django_filters.CharFilter(field_name="province__code")
+    municipality = django_filters.CharFilter(field_name="municipality__code")
+    field = django_filters.CharFilter(field_name="fields_of_activity__slug")
+    target = django_filters.CharFilter(field_name="target_groups__slug")
+
+
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     """Published organisations of the NGO catalogue; filters as on /ngos/ (q, province,
     municipality, legal_form, field, target, family)."""
 
     serializer_class = OrganisationSerializer
-    filterset_class = OrganisationFilter
+    filterset_class = ApiOrganisationFilter
     lookup_field = "slug"
 
     def get_queryset(self):

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -101,7 +101,10 @@ def apply(request):
 @require_POST
 @login_required
 def leave(request, slug):
+    # An organisation the person may not see answers as an unknown one (no existence oracle).
     organisation = get_object_or_404(Organisation, slug=slug)
+    if not organisation.can_view(request.user):
+        raise Http404
     services.leave_family(organisation, request.user)
     messages.success(request, _("„%(name)s“ напусна фамилията НПО.") % {"name": organisation.name})
     return redirect("family:index")

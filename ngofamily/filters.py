@@ -1,6 +1,8 @@
 """Filters of the public catalogue, shared by the page, the CSV export and the API."""
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Municipality, Province
@@ -23,6 +25,29 @@ DICTIONARY = Dictionary(
         for w in key.split()
     },
 )
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """``true``/``false`` (or ``1``/``0``); any other value is an error, not "no filter"."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        word = str(value).strip().lower()
+        if word in ("true", "1"):
+            return True
+        if word in ("false", "0"):
+            return False
+        raise ValidationError(_("Стойността трябва да е true или false."), code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
 
 
 class OrganisationFilter(django_filters.FilterSet):
@@ -56,11 +81,7 @@ class OrganisationFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label=_("всички"),
     )
-    family = django_filters.BooleanFilter(
-        label=_("Членове на фамилията НПО"),
-        method="filter_family",
-        widget=django_filters.widgets.BooleanWidget,
-    )
+    family = StrictBooleanFilter(label=_("Членове на фамилията НПО"), method="filter_family")
 
     class Meta:
         model = Organisation
@@ -69,12 +90,15 @@ class OrganisationFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
         province = (data or {}).get("province")
-        if province:  # offer only the chosen province's municipalities
-            field = self.filters["municipality"]
-            field.queryset = field.queryset.filter(province__code=province)
+        municipality = self.filters["municipality"]
+        if province and hasattr(municipality, "queryset"):
+            # offer only the chosen province's municipalities
+            municipality.queryset = municipality.queryset.filter(province__code=province)
         if is_english():  # Latin names of places on the English pages
             for name in ("province", "municipality"):
-                self.form.fields[name].label_from_instance = lambda place: place.name_latin
+                field = self.form.fields[name]
+                if hasattr(field, "label_from_instance"):
+                    field.label_from_instance = lambda place: place.name_latin
 
     query = None  # the search as read, once filtered
 

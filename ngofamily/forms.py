@@ -32,12 +32,18 @@ from .models import (
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
 LOGO_MAX_SIDE = 1024
-LOGO_MAX_PIXELS = 6000 * 6000
+# The largest image decoded, read from the file's header before any pixel is unpacked: a
+# 100 KB PNG can declare 6000×6000 pixels and take ~150 MB to decode (issue 20). 4000×4000
+# decodes in ~50 MB. A JPEG is decoded at 1/2–1/8 scale (Pillow's draft mode) straight to
+# about twice the stored size, so camera photos (news covers) are allowed up to 8000 pixels.
+LOGO_MAX_DECODED_SIDE = 4000
+JPEG_MAX_SIDE = 8000
 
 
 def reencode_logo(upload):
     """Check an uploaded logo by its content and re-encode it (drops metadata and anything
-    hidden after the image). Raises ``ValidationError`` for what is not a PNG/JPEG/WebP."""
+    hidden after the image). Raises ``ValidationError`` for what is not a PNG/JPEG/WebP or is
+    too large in bytes or pixels; the pixel size is checked from the header, before decoding."""
     if upload.size > LOGO_MAX_BYTES:
         raise ValidationError(
             _("Логото е %(size).1f MB; допустимо е до 2 MB.") % {"size": upload.size / 1048576},
@@ -45,17 +51,20 @@ def reencode_logo(upload):
         )
     try:
         upload.seek(0)
-        image = Image.open(upload)
+        image = Image.open(upload)  # lazy: reads the header only
         image_format = image.format
-        if image.width * image.height > LOGO_MAX_PIXELS:  # a small file can unpack huge
+        limit = JPEG_MAX_SIDE if image_format == "JPEG" else LOGO_MAX_DECODED_SIDE
+        if max(image.size) > limit:  # a small file can unpack huge
             raise ValidationError(
-                _("Логото е %(w)d×%(h)d пиксела; допустимо е до 6000×6000.")
-                % {"w": image.width, "h": image.height},
+                _("Логото е %(w)d×%(h)d пиксела; допустимо е до %(max)d пиксела на страна.")
+                % {"w": image.width, "h": image.height, "max": limit},
                 code="logo_pixels",
             )
         image.verify()
         upload.seek(0)
         image = Image.open(upload)
+        if image_format == "JPEG":
+            image.draft(None, (2 * LOGO_MAX_SIDE, 2 * LOGO_MAX_SIDE))
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError(

@@ -8,7 +8,6 @@ import secrets
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
@@ -19,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from directory.models import Province
+from eregion import throttle
+from eregion.client_ip import client_ip
 
 from . import survey_results
 from .models import FieldOfActivity, Organisation
@@ -27,10 +28,6 @@ from .survey_forms import SectionForm, save_section
 
 PUBLIC_STARTS_PER_HOUR = 5
 SESSION_KEY = "survey-anonymous"
-
-
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _survey(slug):
@@ -107,9 +104,7 @@ def start_public(request, slug):
         raise Http404
     if request.method == "GET":
         return render(request, "ngofamily/survey/start_public.html", {"survey": survey})
-    key = f"survey:public:{survey.pk}:{_client_ip(request)}"
-    cache.add(key, 0, 3600)
-    if cache.incr(key) > PUBLIC_STARTS_PER_HOUR:
+    if not throttle.allow(f"survey-public-{survey.pk}", client_ip(request), PUBLIC_STARTS_PER_HOUR):
         return render(request, "ngofamily/survey/rate_limited.html", {"survey": survey}, status=429)
     response = Response.objects.create(survey=survey, anonymous_key=secrets.token_urlsafe(32))
     request.session[SESSION_KEY] = {

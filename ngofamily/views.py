@@ -307,6 +307,8 @@ def claim(request, slug):
     organisation = get_object_or_404(
         Organisation.objects.exclude(source=Organisation.Source.SELF), slug=slug
     )
+    if not organisation.can_view(request.user):
+        raise Http404  # as unknown as a slug that does not exist
     if not organisation.is_claimable:
         raise PermissionDenied
     form = ClaimForm(request.POST or None)

@@ -20,6 +20,8 @@ from icalendar import Calendar
 from icalendar import Event as IcalEvent
 
 from directory.models import Province
+from eregion import throttle
+from eregion.client_ip import client_ip
 from trainings.ical import _event as session_event
 from trainings.models import Session
 
@@ -232,7 +234,10 @@ class SubscribeForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def subscribe(request):
     form = SubscribeForm(request.POST or None)
+    if request.method == "POST" and not throttle.allow("newsletter-ip", client_ip(request)):
+        return render(request, "eregion/rate_limited.html", status=429)
     if request.method == "POST" and form.is_valid():
+        # One address gets a confirmation at most every quarter hour (newsletter.subscribe).
         newsletter.subscribe(
             form.cleaned_data["email"], form.cleaned_data["topics"], translation.get_language()
         )

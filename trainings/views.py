@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from eregion import throttle
+from eregion.client_ip import client_ip
 from ngofamily.models import Answer, Response
 
 from . import services
@@ -109,6 +111,8 @@ def session(request, pk):
 @verified_required
 def enrol(request, pk):
     session = get_object_or_404(Session.objects.select_related("course"), pk=pk)
+    if not throttle.allow_all(enrol_ip=client_ip(request), enrol_user=str(request.user.pk)):
+        return render(request, "eregion/rate_limited.html", status=429)
     organisation = None
     if not services.can_enrol_without_organisation(request.user, session):
         # Only the user's own published organisations are choices: anything else is a 404.

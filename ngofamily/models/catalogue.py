@@ -4,7 +4,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 import ngofamily.models as models_package
 from eregion.i18n import in_page_language, is_english, local_name
-from eregion.markup import render_markdown
+from eregion.markup import plain_paragraphs, render_markdown
 from eregion.search import filter_by_words
 from eregion.text import search_key, transliterate
 from eregion.validators import format_phone, validate_eik
@@ -92,6 +91,10 @@ class OrganisationQuerySet(models.QuerySet):
         return self.published()
 
 
+# An organisation's description: a few paragraphs, not a book (and bounded for the parser).
+DESCRIPTION_MAX_LENGTH = 5000
+
+
 class Organisation(models.Model):
     """A civil-society organisation in the catalogue, registered by its people or imported
     from a public register; shown publicly only once staff have published it."""
@@ -164,7 +167,9 @@ class Organisation(models.Model):
     target_groups = models.ManyToManyField(
         TargetGroup, blank=True, related_name="organisations", verbose_name=_("целеви групи")
     )
-    description = models.TextField(_("описание"), blank=True)
+    description = models.TextField(_("описание"), max_length=DESCRIPTION_MAX_LENGTH, blank=True)
+    # The description as sanitised HTML, rendered once at save (never per request).
+    description_rendered = models.TextField(editable=False, default="")
     description_format = models.CharField(
         _("формат на описанието"),
         max_length=10,
@@ -237,6 +242,10 @@ class Organisation(models.Model):
 
     def save(self, *args, **kwargs):
         self.fill_derived()
+        self.description_rendered = self.render_description()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "description" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "description_rendered"}
         if not self.slug:
             self.slug = self._unique_slug()
         super().save(*args, **kwargs)
@@ -290,14 +299,15 @@ class Organisation(models.Model):
     def is_family_member(self):
         return self.family_memberships.filter(status="approved").exists()
 
-    def description_html(self):
-        """The description as safe HTML: Markdown sanitised with nh3, or escaped plain text."""
+    def render_description(self):
+        """Markdown sanitised with nh3, or escaped plain text (called at save)."""
         if self.description_format == self.DescriptionFormat.MARKDOWN:
             return render_markdown(self.description)
-        paragraphs = [p.strip() for p in self.description.split("\n\n") if p.strip()]
-        return mark_safe(
-            "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
-        )
+        return plain_paragraphs(self.description)
+
+    def description_html(self):
+        """The description as safe HTML, as stored at save."""
+        return mark_safe(self.description_rendered)
 
     @property
     def phones_display(self):

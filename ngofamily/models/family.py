@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -20,9 +21,12 @@ class FamilyCharter(models.Model):
     """The charter of the NGO family that applicants accept; staff edit it (one row)."""
 
     title = models.CharField(_("заглавие"), max_length=200, default="Харта на фамилията НПО")
-    text = models.TextField(_("текст (Markdown)"))
+    text = models.TextField(_("текст (Markdown)"), max_length=20_000)
     title_en = models.CharField(_("заглавие на английски"), max_length=200, blank=True)
-    text_en = models.TextField(_("текст на английски (Markdown)"), blank=True)
+    text_en = models.TextField(_("текст на английски (Markdown)"), max_length=20_000, blank=True)
+    # Rendered once at save, never per request (DESIGN.md).
+    text_rendered = models.TextField(editable=False, default="")
+    text_en_rendered = models.TextField(editable=False, default="")
     updated_at = models.DateTimeField(_("променена"), auto_now=True)
     history = HistoricalRecords()
 
@@ -33,6 +37,11 @@ class FamilyCharter(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.text_rendered = render_markdown(self.text)
+        self.text_en_rendered = render_markdown(self.text_en)
+        super().save(*args, **kwargs)
+
     @classmethod
     def current(cls):
         return cls.objects.order_by("-pk").first()
@@ -42,8 +51,7 @@ class FamilyCharter(models.Model):
         return in_page_language(self.title, self.title_en)
 
     def text_html(self):
-        text = in_page_language(self.text, self.text_en)
-        return render_markdown(text)
+        return mark_safe(in_page_language(self.text_rendered, self.text_en_rendered))
 
 
 class FamilyMembershipQuerySet(models.QuerySet):

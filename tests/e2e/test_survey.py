@@ -7,19 +7,11 @@ from playwright.sync_api import expect
 
 from ngofamily.models import Answer, Response
 from tests.e2e.axe import assert_accessible, axe_violations
+from tests.e2e.keyboard import tab_to
 from tests.ngofamily.factories import OrganisationFactory, UserFactory
 from tests.ngofamily.test_survey import make_survey
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def tab_to(page, selector, limit=80):
-    """Press Tab until the focused element matches ``selector``; fail if it never does."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("s => !!document.activeElement?.matches(s)", selector):
-            return
-    pytest.fail(f"{selector} cannot be reached with the Tab key")
 
 
 def test_answer_the_survey_with_the_keyboard_alone_and_axe_finds_nothing(page):

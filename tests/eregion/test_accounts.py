@@ -51,10 +51,12 @@ def test_sign_up_sends_a_verification_link_that_confirms_the_email(
     assert user.email_verified
 
 
-def test_sign_up_with_an_existing_email_is_refused(client, user):
+def test_sign_up_with_an_existing_email_creates_nothing_and_tells_the_owner(client, user):
+    # The same answer as for a new address (tests/security/test_limits.py): no account oracle.
     response = sign_up(client, email=user.email.upper())
-    assert response.status_code == 200
-    assert "Вече има профил с този имейл" in response.content.decode()
+    assert response.status_code == 302
+    assert User.objects.filter(email__iexact=user.email).count() == 1
+    assert OutboundEmail.objects.get(to=[user.email]).subject.startswith("Опит за регистрация")
 
 
 def test_a_tampered_verification_link_is_rejected(client):

@@ -69,8 +69,7 @@ def test_an_email_queued_while_redis_is_down_is_sent_by_the_relay(celery_worker,
         use_broker(celery_worker.broker_url)
     assert OutboundEmail.objects.get(pk=email.pk).status == OutboundEmail.Status.PENDING
 
-    assert relay_outbox() == 0  # the on-commit hand-off still has its grace period
-    OutboundEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
+    # the failed hand-off made it due at once: the relay's next round sends it
     assert relay_outbox() == 1
     wait_for(
         lambda: OutboundEmail.objects.get(pk=email.pk).status == OutboundEmail.Status.SENT,
@@ -158,17 +157,54 @@ def test_an_email_being_sent_is_not_sent_again_by_a_second_task():
 
 
 @pytest.mark.django_db
-def test_a_send_interrupted_by_a_dead_worker_is_shown_to_staff_not_guessed():
+def test_a_send_interrupted_after_the_hand_over_is_shown_to_staff_not_guessed():
     email = queue_email("ngo@example.org", "eregion/email/test", {"name": "Иван"})
     OutboundEmail.objects.filter(pk=email.pk).update(
-        status=Status.SENDING,
-        sending_since=timezone.now() - OutboundEmail.STALE_SENDING * 2,
-    )
+        status=Status.SENDING, sending_since=timezone.now(), handed_over_at=timezone.now()
+    )  # and no worker holds its lock: the worker died
     relay_outbox()
     email.refresh_from_db()
     assert email.status == Status.FAILED
-    assert "Прекъснато" in email.last_error
+    assert "може да е изпратено" in email.last_error
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_send_interrupted_before_the_hand_over_is_sent_again_once():
+    email = queue_email("ngo@example.org", "eregion/email/test", {"name": "Иван"})
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=Status.SENDING, sending_since=timezone.now(), attempts=1
+    )  # claimed, never handed to the server, and its worker is gone
+    assert relay_outbox() == 1
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (Status.SENT, 2)
+    assert len(mail.outbox) == 1
+    relay_outbox()
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_email_whose_worker_is_alive_is_left_to_it():
+    from django.db import connections
+
+    from eregion.tasks import LOCK_NAMESPACE
+
+    email = queue_email("ngo@example.org", "eregion/email/test", {"name": "Иван"}, hand_off=False)
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=Status.SENDING, sending_since=timezone.now() - OutboundEmail.STALE_SENDING * 2
+    )
+    # another database session (the sending worker) holds the email's lock
+    worker = connections.create_connection("default")
+    try:
+        with worker.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_NAMESPACE, email.pk])
+        assert relay_outbox() == 0
+        assert OutboundEmail.objects.get(pk=email.pk).status == Status.SENDING
+    finally:
+        worker.close()
+    relay_outbox()  # the worker's session ended: the email was never handed over
+    assert OutboundEmail.objects.get(pk=email.pk).status == Status.SENT
+    assert len(mail.outbox) == 1
 
 
 @pytest.mark.django_db

@@ -298,6 +298,7 @@ def test_the_compose_health_check_fails_when_pages_fail(production, live_server,
     result = run_healthcheck(args, live_server.url)
     assert result.returncode == 0, result.stderr
 
+    production.HEALTHZ_CACHE_SECONDS = 0
     production.STATIC_ROOT = tmp_path  # no manifest: every page answers 500, /healthz still 200
     assert Client().get("/healthz").status_code == 200
     result = run_healthcheck(args, live_server.url)

@@ -141,7 +141,7 @@ def test_markdown_description_is_sanitised():
         description_format="markdown",
         description="**Важно** <script>alert(1)</script> [връзка](javascript:alert(1))",
     )
-    html = str(org.description_html())
+    html = str(org.render_description())  # what save() stores for the pages
     assert "<strong>Важно</strong>" in html
     assert "<script>" not in html
     assert "javascript:" not in html
@@ -149,7 +149,7 @@ def test_markdown_description_is_sanitised():
 
 def test_plain_description_is_escaped():
     org = Organisation(name="X", description="<b>не</b>\n\nвтори абзац")
-    html = str(org.description_html())
+    html = str(org.render_description())  # what save() stores for the pages
     assert "&lt;b&gt;" in html
     assert html.count("<p>") == 2
 
@@ -221,3 +221,64 @@ def test_a_logo_that_unpacks_to_a_huge_image_is_rejected():
     assert bomb.size < 2 * 1024 * 1024
     with pytest.raises(ValidationError, match="пиксела"):
         reencode_logo(bomb)
+
+
+def sparse_png(width, height):
+    """A valid black PNG of ``width``×``height`` made row by row: ~100 KB for 6000×6000, the
+    size of the logo that took a gunicorn worker from 124 to 443 MB (issue 20)."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    packer = zlib.compressobj(9)
+    row = bytes(1 + 3 * width)
+    pixels = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def test_a_6000_pixel_logo_is_refused_from_its_header_before_decoding(
+    client, user, geo, monkeypatch
+):
+    from PIL import ImageFile
+
+    def no_decoding(self):
+        raise AssertionError("the logo's pixels were decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
+    client.force_login(user)
+    data = sparse_png(6000, 6000)
+    assert len(data) < 200 * 1024
+    logo = SimpleUploadedFile("logo.png", data, "image/png")
+    response = client.post(reverse("ngofamily:register"), {**form_data(), "logo": logo})
+    assert response.status_code == 200
+    assert "Логото е 6000×6000 пиксела; допустимо е до 4000 пиксела на страна." in (
+        response.content.decode()
+    )
+    assert not Organisation.objects.filter(owners=user).exists()
+
+
+def test_a_large_camera_jpeg_is_decoded_at_reduced_scale(geo):
+    from ngofamily.forms import reencode_logo
+
+    photo = SimpleUploadedFile("cover.jpg", image_bytes("JPEG", (6000, 4000)), "image/jpeg")
+    with Image.open(reencode_logo(photo)) as img:
+        assert (img.format, img.size) == ("JPEG", (1024, 683))
+
+
+def test_staff_logo_uploads_in_the_admin_are_checked_too(client, staff_user, geo):
+    org = OrganisationFactory()
+    client.force_login(staff_user)
+    url = reverse("admin:ngofamily_organisation_change", args=[org.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "logo"}
+    data["logo"] = SimpleUploadedFile("logo.png", sparse_png(6000, 6000), "image/png")
+    response = client.post(url, data)
+    assert "допустимо е до 4000 пиксела на страна" in response.content.decode()
+    org.refresh_from_db()
+    assert not org.logo

@@ -3,20 +3,12 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.keyboard import tab_to
 from trainings.models import Enrolment
 
 from .factories import CourseFactory, SessionFactory, representative
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def tab_to(page, selector, limit=80):
-    """Press Tab until the focused element matches ``selector``; fail if it never does."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("s => !!document.activeElement?.matches(s)", selector):
-            return
-    pytest.fail(f"{selector} cannot be reached with the Tab key")
 
 
 def test_enrol_see_the_confirmation_and_cancel_with_the_keyboard_alone(page):

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from directory.ekatte import EkatteImporter
@@ -38,8 +39,11 @@ class Command(BaseCommand):
             codes = None
         else:
             codes = [c.strip().upper() for c in provinces.split(",") if c.strip()]
-        with pagecache.bulk_changes():  # bulk writes send no signals
-            report = EkatteImporter(dir, codes).run()
+        try:
+            with pagecache.bulk_changes():  # bulk writes send no signals
+                report = EkatteImporter(dir, codes).run()
+        except ValidationError as exc:  # a file that is not EKATTE's JSON: nothing was written
+            raise CommandError(" ".join(exc.messages)) from None
         for problem in report.problems:
             self.stderr.write(f"skipped {problem}")
         for label, c in report.counts.items():
