@@ -186,7 +186,8 @@ OWN_RESPONSE = by_role("missing", owner="ok")
 rule("survey:index", PUBLIC, PUBLIC)
 rule("survey:detail", PUBLIC, PUBLIC, slug="survey")
 rule("survey:start", NO_POST, signed_in("missing"), slug="survey")
-rule("survey:start-public", NO_POST, everyone("missing"), slug="survey")
+# the anonymous start page (GET) and start (POST) exist only for a survey open to citizens
+rule("survey:start-public", everyone("missing"), everyone("missing"), slug="survey")
 rule("survey:section", OWN_RESPONSE, by_role("missing", owner="bad"),
      slug="survey", pk="response", number="section")
 rule("survey:review", OWN_RESPONSE, by_role("missing", owner="bad"), slug="survey", pk="response")
