@@ -25,6 +25,7 @@ from eregion import pagecache, throttle
 from eregion.client_ip import client_ip
 from eregion.i18n import is_english
 from eregion.selects import select_rows
+from eregion.streaming import Echo
 
 from .filters import StructureFilter, facet_choices, facet_options
 from .forms import InaccuracyReportForm
@@ -535,17 +536,9 @@ def _download(request, content_type, filename, chunks):
     return response
 
 
-class _Line:
-    """A file-like object whose ``write`` returns what it was given (csv.writer into a
-    stream)."""
-
-    def write(self, value):
-        return value
-
-
 def export_csv(request):
     def chunks():
-        writer = csv.DictWriter(_Line(), fieldnames=EXPORT_COLUMNS)
+        writer = csv.DictWriter(Echo(), fieldnames=EXPORT_COLUMNS)
         # The byte-order mark lets spreadsheet programs read UTF-8 correctly.
         yield "\ufeff" + writer.writeheader()
         batch = []

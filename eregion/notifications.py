@@ -11,8 +11,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
+from . import throttle
 from .mail import queue_email
 
 DIGEST_DUE_KEY = "eregion:staff-digest-due"
@@ -38,19 +39,13 @@ def queue_for_users(users, template: str, context: dict) -> int:
     return len(by_language)
 
 
-def _hour_key() -> str:
-    return f"eregion:staff-notifications:{timezone.now():%Y%m%d%H}"
-
-
 def notify_staff(kind: str, obj, admin_url: str) -> bool:
     """Tell staff that ``obj`` (an organisation, claim or application) waits for them.
 
     ``kind`` is "organisation", "claim" or "membership". Returns False when the email was left
     for the digest because many came in this hour.
     """
-    key = _hour_key()
-    cache.add(key, 0, timeout=2 * 3600)
-    if cache.incr(key) > settings.STAFF_NOTIFICATION_LIMIT:
+    if not throttle.allow("staff-notifications", "all", settings.STAFF_NOTIFICATION_LIMIT, 3600):
         cache.set(DIGEST_DUE_KEY, True, timeout=3 * 3600)
         return False
     queue_for_users(

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from directory.models import Settlement
 from eregion.selects import select_rows
+from eregion.streaming import Echo
 from eregion.validators import format_phone
 
 from . import services
@@ -113,14 +114,6 @@ EXPORT_COLUMNS = [
 EXPORT_CHUNK = 2000  # organisations read per round trip; memory stays flat
 
 
-class _Line:
-    """A file-like object whose ``write`` returns what it was given (csv.writer into a
-    stream)."""
-
-    def write(self, value):
-        return value
-
-
 def _names_by_organisation(relation, ids) -> dict[int, list[str]]:
     """The taxonomy names (in their order) of each of the organisations ``ids``, through the
     many-to-many ``relation`` (``Organisation.fields_of_activity``…)."""
@@ -142,7 +135,7 @@ def _export_lines(request, queryset):
     marker = "organisation-slug-marker"
     url = request.build_absolute_uri(reverse("ngofamily:detail", args=[marker]))
     before, after = url.split(marker)
-    writer = csv.writer(_Line())
+    writer = csv.writer(Echo())
     rows = (
         queryset.prefetch_related(None)
         .values(
