@@ -2,16 +2,24 @@
 
 A visitor without a session cookie is anonymous without asking the session (so the page does
 not vary on the cookie). Their GETs of public pages are kept whole in the cache, keyed by the
-address (with its query string), the language, the htmx headers and the **data version**; every
-answer carries an ``ETag`` and ``Last-Modified``, so a browser or proxy revalidates with a 304,
-and ``Cache-Control: public, max-age=PAGE_CACHE_SECONDS``.
+scheme and the address (with its query string; the language is in the address) and the htmx
+headers, each with the **data version** it was rendered at; every answer carries an ``ETag``
+and ``Last-Modified``, so a browser or proxy revalidates with a 304, and ``Cache-Control:
+public, max-age=PAGE_CACHE_SECONDS``.
 
 The data version is one counter in the cache, bumped (at once and again when the transaction
 commits) on every save or delete of a model a public page shows, after every change staff make
 in the admin (bulk actions and imports included, which send no signals) and by the data
-loaders. A bump changes every key, so a change shows at once; the keys of the old version
-expire by themselves. Pages that also change with the clock (open now, upcoming sessions,
-scheduled news) are kept at most ``PAGE_CACHE_SECONDS``.
+loaders. A page kept at another version than the current one is not served, so a change shows
+at once. Pages that also change with the clock (open now, upcoming sessions, scheduled news)
+are kept at most ``PAGE_CACHE_SECONDS``.
+
+The middleware is the first of the stack: a kept page already carries every header the rest
+of the stack added when it was rendered (security headers, CSP), so a hit is answered with one
+cache round trip (the version and the page in one ``MGET``) and nothing else: no session, no
+URL resolving, no other middleware. ``/healthz`` for anonymous callers (load balancers) is
+answered the same way from the process's own memory for ``HEALTHZ_CACHE_SECONDS``, the time
+its checks are reused anyway.
 
 Signed-in visitors (and anyone carrying a session or a pending message) always get a fresh
 page, marked ``private, no-cache``. When the cache is unreachable, pages are rendered as if
@@ -31,9 +39,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.urls import NoReverseMatch, reverse
 from django.utils.cache import get_conditional_response, has_vary_header
 from django.utils.http import http_date, parse_http_date_safe
-from django.utils.translation import get_language
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +49,7 @@ VERSION_KEY = "pagecache:version"
 SAFE_METHODS = ("GET", "HEAD")
 # Request headers that change what the same address answers (the htmx part of a list page;
 # the API's JSON or browsable HTML).
-KEY_HEADERS = ("HX-Request", "HX-History-Restore-Request", "HX-Target")
+KEY_HEADERS = ("HTTP_HX_REQUEST", "HTTP_HX_HISTORY_RESTORE_REQUEST", "HTTP_HX_TARGET")
 MAX_BYTES = 1024 * 1024  # larger answers (whole-directory downloads) are not kept
 # Models no public page shows: their changes do not touch the page cache.
 NOT_SHOWN = {
@@ -154,13 +162,16 @@ def _release() -> str:
     return getattr(staticfiles_storage, "manifest_hash", "")
 
 
-def _key(request, version: int) -> str:
-    parts = [request.get_full_path(), get_language() or "", _release()]
-    parts += [request.headers.get(h, "") for h in KEY_HEADERS]
+def _key(request) -> str:
+    # The language is the address's (eregion.locale.PathLocaleMiddleware), so the address
+    # says it; the scheme, because HTTPS pages carry headers (HSTS) that plain ones do not.
+    meta = request.META
+    parts = [request.scheme, request.get_full_path(), _release()]
+    parts += [meta.get(h, "") for h in KEY_HEADERS]
     if request.path.startswith("/api/"):
-        parts.append(request.headers.get("Accept", ""))
+        parts.append(meta.get("HTTP_ACCEPT", ""))
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
-    return f"pagecache:{version}:{digest}"
+    return f"pagecache:page:{digest}"
 
 
 def _storable(request, response) -> bool:
@@ -192,13 +203,19 @@ def _from_entry(entry) -> HttpResponse:
 class PageCacheMiddleware:
     """Serve and keep anonymous GETs in the page cache (see the module's docstring).
 
-    It sits right after ``AuthenticationMiddleware``: the middleware before it only read the
-    request (the language comes from the address), those after it add headers to the page
-    that are kept with it.
+    It is the first middleware: the pages it keeps carry the headers all the others added, and
+    a hit costs nothing but the cache's round trip.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        skipped = [settings.STATIC_URL or "", settings.MEDIA_URL or ""]
+        self.skipped = tuple(p for p in skipped if p.startswith("/") and p != "/")
+        try:
+            self.health_path = reverse("healthz")
+        except NoReverseMatch:  # another URLconf (bench/middleware.py's)
+            self.health_path = None
+        self.health = None  # (monotonic time, status, content, headers)
 
     def __call__(self, request):
         anonymous = not _has_session(request)
@@ -211,17 +228,19 @@ class PageCacheMiddleware:
             anonymous
             and request.method in SAFE_METHODS
             and "messages" not in request.COOKIES
-            and seconds() > 0
+            and not request.path_info.startswith(self.skipped)
         )
-        key = None
-        if usable:
+        if usable and request.path_info == self.health_path:
+            return self._health(request)
+        key = version = None
+        if usable and seconds() > 0:
+            key = _key(request)
             try:
-                key = _key(request, current_version())
-                entry = cache.get(key)
+                version, entry = self._lookup(key)
             except Exception:
                 log.warning("page cache unreachable; rendering the page", exc_info=True)
                 key = entry = None
-            if entry is not None:
+            if entry is not None and entry.get("version") == version:
                 response = _from_entry(entry)
                 response["X-Page-Cache"] = "hit"
                 return self._conditional(request, response)
@@ -231,14 +250,23 @@ class PageCacheMiddleware:
         if request.method not in SAFE_METHODS and _is_admin(request) and response.status_code < 500:
             bump()  # staff changed something, perhaps in bulk (actions and imports send no signals)
         if key and _storable(request, response):
-            self._keep(key, response)
+            self._keep(key, version, response)
             response["X-Page-Cache"] = "miss"
             return self._conditional(request, response)
         if "Cache-Control" not in response:
             response["Cache-Control"] = "private, no-cache"
         return response
 
-    def _keep(self, key, response):
+    @staticmethod
+    def _lookup(key):
+        """The current data version and the page kept under ``key``: one round trip."""
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY)
+        if version is None:
+            version = current_version()
+        return version, found.get(key)
+
+    def _keep(self, key, version, response):
         if not response.has_header("ETag"):
             response["ETag"] = f'"{hashlib.md5(response.content).hexdigest()}"'
         if not response.has_header("Last-Modified"):
@@ -246,6 +274,7 @@ class PageCacheMiddleware:
         if "Cache-Control" not in response:
             response["Cache-Control"] = f"public, max-age={seconds()}"
         entry = {
+            "version": version,  # the version read before rendering: a bump since misses
             "status": response.status_code,
             "content": response.content,
             "headers": [(k, v) for k, v in response.items() if k.lower() != "x-page-cache"],
@@ -254,6 +283,21 @@ class PageCacheMiddleware:
             cache.set(key, entry, seconds())
         except Exception:
             log.warning("page cache unreachable; page not kept", exc_info=True)
+
+    def _health(self, request):
+        """Anonymous ``/healthz``: the whole answer reused for ``HEALTHZ_CACHE_SECONDS`` in this
+        process (the view reuses its checks that long anyway), without the rest of the stack."""
+        now = time.monotonic()
+        kept = self.health
+        if kept is not None and now - kept[0] < settings.HEALTHZ_CACHE_SECONDS:
+            response = HttpResponse(kept[2], status=kept[1])
+            for name, value in kept[3]:
+                response[name] = value
+            return response
+        response = self.get_response(request)
+        if not response.cookies and not response.streaming:
+            self.health = (now, response.status_code, response.content, list(response.items()))
+        return response
 
     def _conditional(self, request, response):
         return (

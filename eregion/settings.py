@@ -54,6 +54,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: anonymous GETs answered from the page cache with the headers the rest of the stack
+    # gave them when they were rendered, and kept from there (eregion/pagecache.py).
+    "eregion.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -64,8 +67,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Anonymous GETs served from (and kept in) the page cache: eregion/pagecache.py.
-    "eregion.pagecache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "eregion.csp.CachedCSPMiddleware",  # django-csp's, the policy built once

@@ -11,14 +11,10 @@ from eregion.search import Dictionary, Query, word_condition
 
 from .models import FieldOfActivity, Organisation, TargetGroup
 
-# The catalogue's dictionary: the distinct words of the published organisations' keys (a few
-# thousand), gathered in the query itself, so that it is always current.
+# The catalogue's dictionary: the distinct words of the published organisations' keys, a table
+# that triggers keep current (CatalogueWord, migration 0008); in Python on SQLite.
 DICTIONARY = Dictionary(
-    source="catalogue_words",
-    cte=(
-        "WITH catalogue_words AS MATERIALIZED (SELECT DISTINCT unnest(string_to_array("
-        "search_key, ' ')) AS word FROM ngofamily_organisation WHERE status = 'published') "
-    ),
+    source="ngofamily_catalogueword",
     python_words=lambda: {
         w
         for key in Organisation.objects.published().values_list("search_key", flat=True)

@@ -10,6 +10,7 @@ def _invite_token():
 
 
 from .catalogue import (  # noqa: E402
+    CatalogueWord,
     ClaimRequest,
     CoEditorInvite,
     FieldOfActivity,
@@ -28,6 +29,7 @@ from .survey import Answer, Question, Response, Section, Survey  # noqa: E402
 
 __all__ = [
     "Answer",
+    "CatalogueWord",
     "ClaimRequest",
     "CoEditorInvite",
     "FamilyCharter",

@@ -384,6 +384,28 @@ class ClaimRequest(models.Model):
         return f"{self.user} → {self.organisation}"
 
 
+class CatalogueWord(models.Model):
+    """A word of the published organisations' search keys, with how many have it: the
+    catalogue's dictionary for typo-tolerant search (``ngofamily.filters.DICTIONARY``), as
+    ``directory.SearchWord`` is the directory's.
+
+    Kept by PostgreSQL triggers on the organisations' table (migration 0008): every insert,
+    update and delete, one at a time or in bulk, from the admin, the loaders or raw SQL, adds
+    and takes away its words in the same transaction, and a word no published organisation
+    has any longer goes. Not written from Python.
+    """
+
+    word = models.CharField(max_length=100, unique=True)
+    organisations = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("дума от каталога")
+        verbose_name_plural = _("думи от каталога")
+
+    def __str__(self):
+        return self.word
+
+
 class CoEditorInvite(models.Model):
     """An owner's invitation, sent by email, for another person to co-edit the organisation."""
 

@@ -76,6 +76,27 @@ def test_checks_are_reused_for_a_moment(client, settings, django_assert_num_quer
         assert client.get("/healthz").json()["status"] == "ok"
 
 
+@pytest.mark.django_db
+def test_a_polling_load_balancer_is_answered_before_the_rest_of_the_stack(
+    client, settings, admin_client, monkeypatch
+):
+    """Anonymous polls within HEALTHZ_CACHE_SECONDS get the whole first answer again, with
+    its security headers, from the page-cache middleware; staff still get the details."""
+    from eregion import views
+
+    settings.HEALTHZ_CACHE_SECONDS = 60
+    first = client.get("/healthz")
+    calls = []
+    monkeypatch.setattr(views, "health_checks", lambda: calls.append(1) or {})
+    again = client.get("/healthz")
+    assert calls == []
+    assert again.status_code == 200 and again.json() == first.json()
+    for header in ("Content-Security-Policy", "X-Content-Type-Options", "Cache-Control"):
+        assert again[header] == first[header], header
+    monkeypatch.undo()
+    assert "details" in admin_client.get("/healthz").json()
+
+
 def test_healthz_is_503_when_the_database_is_down(client, transactional_db):
     saved = dict(connection.settings_dict)
     connection.close()

@@ -84,13 +84,50 @@ def test_the_second_visitor_gets_the_kept_page_and_a_browser_revalidates_with_30
     second = Client().get(PLOVDIV)
     assert second["X-Page-Cache"] == "hit"
     assert second.content == first.content and second["ETag"] == first["ETag"]
-    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+    # The kept page carries the headers the whole stack gave it, though a hit skips the stack.
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "Content-Type",
+    ):
+        assert second[header] == first[header], header
 
     again = Client().get(PLOVDIV, HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304 and not again.content
     since = Client().get(PLOVDIV, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert since.status_code == 304
     assert Client().get(PLOVDIV, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+def test_a_hit_costs_one_cache_round_trip_and_no_query(
+    region, monkeypatch, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    Client().get(PLOVDIV)
+    calls, depth = [], [0]
+
+    def counted(name, method):
+        def call(*args, **kwargs):  # the calls the middleware makes, not the backend's own
+            if not depth[0]:
+                calls.append(name)
+            depth[0] += 1
+            try:
+                return method(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        return call
+
+    for name in ("get", "get_many", "set", "add", "incr"):
+        monkeypatch.setattr(cache, name, counted(name, getattr(cache, name)))
+    with django_assert_num_queries(0):
+        response = Client().get(PLOVDIV)
+    assert response["X-Page-Cache"] == "hit"
+    assert calls == ["get_many"]  # the data version and the page, together
 
 
 def test_the_key_holds_the_address_the_language_and_the_htmx_part(region):
