@@ -16,8 +16,9 @@ are kept at most ``PAGE_CACHE_SECONDS``.
 
 The middleware is the first of the stack: a kept page already carries every header the rest
 of the stack added when it was rendered (security headers, CSP), so a hit is answered with one
-cache round trip (the version and the page in one ``MGET``) and nothing else: no session, no
-URL resolving, no other middleware. ``/healthz`` for anonymous callers (load balancers) is
+cache round trip (the version and the page in one ``MGET``; only the version, a few bytes, when
+this process holds the page in its own memory, ``PAGE_CACHE_LOCAL_BYTES``) and nothing else: no
+session, no URL resolving, no other middleware. ``/healthz`` for anonymous callers (load balancers) is
 answered the same way from the process's own memory for ``HEALTHZ_CACHE_SECONDS``, the time
 its checks are reused anyway.
 
@@ -27,6 +28,7 @@ nothing were cached.
 """
 
 import contextlib
+from collections import OrderedDict
 import hashlib
 import logging
 import threading
@@ -50,6 +52,8 @@ SAFE_METHODS = ("GET", "HEAD")
 # Request headers that change what the same address answers (the htmx part of a list page;
 # the API's JSON or browsable HTML).
 KEY_HEADERS = ("HTTP_HX_REQUEST", "HTTP_HX_HISTORY_RESTORE_REQUEST", "HTTP_HX_TARGET")
+# Changed with the shape of a kept entry, so that a deployment never reads its predecessor's.
+ENTRY_FORMAT = "page2"
 MAX_BYTES = 1024 * 1024  # larger answers (whole-directory downloads) are not kept
 # Models no public page shows: their changes do not touch the page cache.
 NOT_SHOWN = {
@@ -151,6 +155,53 @@ def connect_signals() -> None:
 # --- the middleware -----------------------------------------------------------------------
 
 
+class LocalPages:
+    """The pages this process kept or fetched last (least recently used first out, up to
+    ``limit`` bytes of content, each for at most ``PAGE_CACHE_SECONDS``): a hit on one of them
+    asks the cache only for the data version, a few bytes, instead of the whole page."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.pages: OrderedDict[str, tuple[float, dict]] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            item = self.pages.get(key)
+            if item is None:
+                return None
+            if time.monotonic() >= item[0]:
+                self._drop(key)
+                return None
+            self.pages.move_to_end(key)
+            return item[1]
+
+    def put(self, key, entry):
+        size = len(entry["content"])
+        if size > self.limit:
+            return
+        with self.lock:
+            if key in self.pages:
+                self._drop(key)
+            self.pages[key] = (time.monotonic() + seconds(), entry)
+            self.size += size
+            while self.size > self.limit:
+                self._drop(next(iter(self.pages)))
+
+    def clear(self):
+        with self.lock:
+            self.pages.clear()
+            self.size = 0
+
+    def _drop(self, key):
+        _expires, entry = self.pages.pop(key)
+        self.size -= len(entry["content"])
+
+
+_local_pages = LocalPages(getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024))
+
+
 def _has_session(request) -> bool:
     return settings.SESSION_COOKIE_NAME in request.COOKIES
 
@@ -171,7 +222,7 @@ def _key(request) -> str:
     if request.path.startswith("/api/"):
         parts.append(meta.get("HTTP_ACCEPT", ""))
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:40]
-    return f"pagecache:page:{digest}"
+    return f"pagecache:{ENTRY_FORMAT}:{digest}"
 
 
 def _storable(request, response) -> bool:
@@ -195,8 +246,9 @@ def _cache_control_forbids(response) -> bool:
 
 def _from_entry(entry) -> HttpResponse:
     response = HttpResponse(entry["content"], status=entry["status"])
-    for name, value in entry["headers"]:
-        response[name] = value
+    # The headers were checked when the page was rendered; copied as they are (the mapping
+    # Django keeps them in: lower-cased name -> (name, value)) they cost no second check.
+    response.headers._store.update(entry["headers"])
     return response
 
 
@@ -259,12 +311,21 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _lookup(key):
-        """The current data version and the page kept under ``key``: one round trip."""
+        """The current data version and the page kept under ``key``: one round trip, for the
+        version alone when this process holds the page itself."""
+        local = _local_pages.get(key)
+        if local is not None:
+            version = cache.get(VERSION_KEY)
+            if version is not None and local["version"] == version:
+                return version, local
         found = cache.get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY)
         if version is None:
             version = current_version()
-        return version, found.get(key)
+        entry = found.get(key)
+        if entry is not None and entry.get("version") == version:
+            _local_pages.put(key, entry)
+        return version, entry
 
     def _keep(self, key, version, response):
         if not response.has_header("ETag"):
@@ -277,12 +338,18 @@ class PageCacheMiddleware:
             "version": version,  # the version read before rendering: a bump since misses
             "status": response.status_code,
             "content": response.content,
-            "headers": [(k, v) for k, v in response.items() if k.lower() != "x-page-cache"],
+            "headers": {
+                lower: pair
+                for lower, pair in response.headers._store.items()
+                if lower != "x-page-cache"
+            },
         }
         try:
             cache.set(key, entry, seconds())
         except Exception:
             log.warning("page cache unreachable; page not kept", exc_info=True)
+        else:
+            _local_pages.put(key, entry)
 
     def _health(self, request):
         """Anonymous ``/healthz``: the whole answer reused for ``HEALTHZ_CACHE_SECONDS`` in this

@@ -110,6 +110,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://eregion")}
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # Django's backend with one Redis client per pool, not one per call (eregion/cache.py).
+    CACHES["default"]["BACKEND"] = "eregion.cache.RedisCache"
     # A Redis that does not answer fails a page's cache lookup in a second, not a worker's
     # timeout; the page is then rendered without the cache (eregion/pagecache.py).
     CACHES["default"].setdefault("OPTIONS", {}).update(
@@ -118,6 +120,9 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
 # Anonymous pages are kept (in the cache above, and by browsers and proxies) this many seconds
 # at most; a change of the data they show replaces them at once. 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+# Each process also keeps the pages it served last, up to this many bytes, checked against the
+# data version in the cache on every hit (eregion/pagecache.py).
+PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=32 * 1024 * 1024)
 
 AUTH_USER_MODEL = "eregion.User"
 AUTHENTICATION_BACKENDS = [

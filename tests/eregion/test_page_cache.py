@@ -127,7 +127,16 @@ def test_a_hit_costs_one_cache_round_trip_and_no_query(
     with django_assert_num_queries(0):
         response = Client().get(PLOVDIV)
     assert response["X-Page-Cache"] == "hit"
+    assert calls == ["get"]  # this process holds the page: only the data version is asked
+
+    pagecache._local_pages.clear()  # another process, which has not served the page yet
+    calls.clear()
+    with django_assert_num_queries(0):
+        response = Client().get(PLOVDIV)
+    assert response["X-Page-Cache"] == "hit"
     assert calls == ["get_many"]  # the data version and the page, together
+    calls.clear()
+    assert Client().get(PLOVDIV)["X-Page-Cache"] == "hit" and calls == ["get"]
 
 
 def test_the_key_holds_the_address_the_language_and_the_htmx_part(region):
