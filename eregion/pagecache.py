@@ -52,6 +52,13 @@ SAFE_METHODS = ("GET", "HEAD")
 # Request headers that change what the same address answers (the htmx part of a list page;
 # the API's JSON or browsable HTML).
 KEY_HEADERS = ("HTTP_HX_REQUEST", "HTTP_HX_HISTORY_RESTORE_REQUEST", "HTTP_HX_TARGET")
+# The request headers that can turn an answer into a 304 (or a 412).
+CONDITIONAL_HEADERS = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+)
 # Changed with the shape of a kept entry, so that a deployment never reads its predecessor's.
 ENTRY_FORMAT = "page2"
 MAX_BYTES = 1024 * 1024  # larger answers (whole-directory downloads) are not kept
@@ -367,6 +374,8 @@ class PageCacheMiddleware:
         return response
 
     def _conditional(self, request, response):
+        if not any(header in request.META for header in CONDITIONAL_HEADERS):
+            return response  # nothing to compare (most requests): no dates to parse
         return (
             get_conditional_response(
                 request,

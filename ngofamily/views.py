@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from directory.models import Settlement
+from eregion.paging import counted_page
 from eregion.selects import select_rows
 from eregion.streaming import Echo
 from eregion.validators import format_phone
@@ -82,10 +83,27 @@ def _catalogue_queryset(request):
     return filterset, filterset.qs.order_by("name", "pk")
 
 
+# What a catalogue row does not show: left in the table, so that sorting and reading a page
+# of a broad search moves less.
+LIST_DEFERRED = (
+    "description",
+    "description_rendered",
+    "register_data",
+    "social_links",
+    "search_key",
+    "status_reason",
+    "review_reason",
+)
+
+
 def index(request):
     """The catalogue: filters, search in either script, pagination."""
     filterset, queryset = _catalogue_queryset(request)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    queryset = queryset.defer(*LIST_DEFERRED)
+    if filterset.query:  # a search: its matches counted and ordered in one pass
+        page = counted_page(queryset, request.GET.get("page"), PAGE_SIZE, ["name", "pk"])
+    else:  # the whole catalogue or a filter: the first page walks the index by name
+        page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
