@@ -18,9 +18,9 @@ The middleware is the first of the stack: a kept page already carries every head
 of the stack added when it was rendered (security headers, CSP), so a hit is answered with one
 cache round trip (the version and the page in one ``MGET``; only the version, a few bytes, when
 this process holds the page in its own memory, ``PAGE_CACHE_LOCAL_BYTES``) and nothing else: no
-session, no URL resolving, no other middleware. ``/healthz`` for anonymous callers (load balancers) is
-answered the same way from the process's own memory for ``HEALTHZ_CACHE_SECONDS``, the time
-its checks are reused anyway.
+session, no URL resolving, no other middleware. ``/healthz`` for anonymous callers (load
+balancers) is answered the same way from the process's own memory for
+``HEALTHZ_CACHE_SECONDS``, the time its checks are reused anyway.
 
 Signed-in visitors (and anyone carrying a session or a pending message) always get a fresh
 page, marked ``private, no-cache``. When the cache is unreachable, pages are rendered as if
@@ -28,11 +28,11 @@ nothing were cached.
 """
 
 import contextlib
-from collections import OrderedDict
 import hashlib
 import logging
 import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser

@@ -3,9 +3,9 @@
 import django_filters
 from django import forms
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import F, Func, TextField, Value
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Municipality, Province

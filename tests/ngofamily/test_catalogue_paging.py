@@ -22,7 +22,8 @@ def herons(geo):
     for n in range(45):
         OrganisationFactory(name=f"Сдружение „Чапли {n:02d}“", settlement=geo["smolyan"])
     OrganisationFactory(name="Сдружение „Щъркели“")
-    return sorted(Organisation.objects.filter(name__contains="Чапли").values_list("name", flat=True))
+    names = Organisation.objects.filter(name__contains="Чапли").values_list("name", flat=True)
+    return sorted(names)
 
 
 def shown(html):
