@@ -2,6 +2,7 @@
 agency, service) and the search box ``q``."""
 
 import django_filters
+from django.db import connection
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -91,6 +92,9 @@ def facet_options(filterset: StructureFilter, base_qs) -> dict[str, list[dict]]:
         "agency": data.get("agency") or "",
         "service": str(data.get("service").pk) if data.get("service") else "",
     }
+    if connection.vendor == "postgresql":
+        counts = _facet_counts_at_once(base, data)
+        return {facet: {"counts": counts[facet], "chosen": chosen[facet]} for facet in FACETS}
     result = {}
     for facet in FACETS:
         qs = base
@@ -105,6 +109,65 @@ def facet_options(filterset: StructureFilter, base_qs) -> dict[str, list[dict]]:
         }
         result[facet] = {"counts": counts, "chosen": chosen[facet]}
     return result
+
+
+def _facet_counts_at_once(base, data) -> dict[str, dict[str, int]]:
+    """Every facet's counts in one statement (PostgreSQL): the matches of ``base`` (the search)
+    are read once into a materialised CTE, and each facet groups them with the other chosen
+    filters applied. Five grouped queries evaluated the search five times."""
+    through = Structure.services.through
+    structure_column = through._meta.get_field("administrativestructure").column
+    service_column = through._meta.get_field("service").column
+    inner = base.order_by().values_list("pk", "province_id", "municipality_id", "kind", "agency")
+    cte_sql, cte_params = inner.query.sql_with_params()
+    conditions = {}  # facet -> (SQL over m, params)
+    if data.get("province"):
+        conditions["province"] = ("m.province_id = %s", [data["province"].pk])
+    if data.get("municipality"):
+        conditions["municipality"] = ("m.municipality_id = %s", [data["municipality"].pk])
+    if data.get("kind"):
+        conditions["kind"] = ("m.kind = %s", [data["kind"]])
+    if data.get("agency"):
+        conditions["agency"] = ("m.agency = %s", [data["agency"]])
+    if data.get("service"):
+        conditions["service"] = (
+            f"EXISTS (SELECT 1 FROM {through._meta.db_table} c WHERE c.{structure_column} = m.id"
+            f" AND c.{service_column} = %s)",
+            [data["service"].pk],
+        )
+    groups = {
+        "province": (f"JOIN {Province._meta.db_table} g ON g.id = m.province_id", "g.slug"),
+        "municipality": (
+            f"JOIN {Municipality._meta.db_table} g ON g.id = m.municipality_id",
+            "g.slug",
+        ),
+        "kind": ("", "m.kind"),
+        "agency": ("", "m.agency"),
+        "service": (
+            f"JOIN {through._meta.db_table} g ON g.{structure_column} = m.id",
+            f"g.{service_column}::text",
+        ),
+    }
+    branches, params = [], list(cte_params)
+    for facet in FACETS:
+        join, value = groups[facet]
+        others = [conditions[f] for f in FACETS if f != facet and f in conditions]
+        where = " AND ".join(sql for sql, _p in others) or "TRUE"
+        branches.append(
+            f"SELECT %s, {value}, COUNT(*) FROM m {join} WHERE {where} GROUP BY {value}"
+        )
+        params += [facet, *[p for _sql, ps in others for p in ps]]
+    sql = (
+        f"WITH m (id, province_id, municipality_id, kind, agency) AS MATERIALIZED ({cte_sql}) "
+        + " UNION ALL ".join(branches)
+    )
+    counts: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for facet, value, n in cursor.fetchall():
+            if value not in (None, ""):
+                counts[facet][value] = n
+    return counts
 
 
 def facet_choices(facets, provinces, municipalities, services, english: bool):

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from eregion import pagecache, throttle
 from eregion.client_ip import client_ip
 from eregion.i18n import is_english
+from eregion.paging import counted_page
 from eregion.selects import select_rows
 from eregion.streaming import Echo
 
@@ -55,8 +56,15 @@ def index(request):
         qs = filterset.qs
     else:
         qs = base.none()
-    qs = filterset.search.order(qs.for_listing().prefetch_related("hours"))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    search = filterset.search
+    qs = search.order(qs.for_listing().prefetch_related("hours"))
+    if search:  # its matches counted and ordered in one pass
+        order = (
+            ["-score", "kind_rank", "name", "pk"] if search.words else ["kind_rank", "name", "pk"]
+        )
+        page = counted_page(qs, request.GET.get("page"), PAGE_SIZE, order)
+    else:  # the whole directory or facets: the first page walks the (kind_rank, name) index
+        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     facets = facet_options(filterset, base)
     options = facet_choices(
         facets,
