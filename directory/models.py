@@ -18,6 +18,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from eregion.i18n import choice_label
 from eregion.text import search_key, transliterate
 from eregion.validators import parse_phones, validate_eik, validate_ekatte
 
@@ -407,6 +408,12 @@ class AdministrativeStructure(LatinName):
 
     def get_absolute_url(self):
         return reverse("directory:structure-detail", args=[self.slug])
+
+    def get_kind_display(self):
+        return choice_label(self.Kind, self.kind)
+
+    def get_agency_display(self):
+        return choice_label(self.Agency, self.agency)
 
     # -- derived fields --
 

@@ -6,8 +6,9 @@ localisations per option — most of a search page's rendering. The rows are tho
 ``eregion.selects.select_rows`` and ``directory.filters.facet_choices``.
 """
 
+from html import escape
+
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -18,7 +19,9 @@ def select_options(options, counts=False):
     """``<option value="…" selected>label</option>`` for each row (``counts``: "label (n)")."""
     parts = []
     for o in options:
-        label = f"{o['label']} ({o['count']})" if counts else o["label"]
+        # The standard library's escape (what Django's wraps, for lazy strings, per call).
+        label = f"{o['label']} ({o['count']})" if counts else str(o["label"])
         selected = " selected" if o["selected"] else ""
-        parts.append(f'<option value="{escape(o["value"])}"{selected}>{escape(label)}</option>')
+        value = escape(str(o["value"]))
+        parts.append(f'<option value="{value}"{selected}>{escape(label)}</option>')
     return mark_safe("".join(parts))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 import ngofamily.models as models_package
-from eregion.i18n import in_page_language, is_english, local_name
+from eregion.i18n import choice_label, in_page_language, is_english, local_name
 from eregion.markup import plain_paragraphs, render_markdown
 from eregion.search import filter_by_words
 from eregion.text import search_key, transliterate
@@ -252,6 +252,12 @@ class Organisation(models.Model):
 
     def get_absolute_url(self):
         return reverse("ngofamily:detail", args=[self.slug])
+
+    def get_legal_form_display(self):
+        return choice_label(self.LegalForm, self.legal_form)
+
+    def get_status_display(self):
+        return choice_label(self.Status, self.status)
 
     def fill_derived(self):
         self.name_latin = transliterate(self.name)
