@@ -206,7 +206,7 @@ class LocalPages:
         self.size -= len(entry["content"])
 
 
-_local_pages = LocalPages(getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024))
+_local_pages = LocalPages(getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024))
 
 
 def _has_session(request) -> bool:
@@ -322,7 +322,8 @@ class PageCacheMiddleware:
         version alone when this process holds the page itself."""
         local = _local_pages.get(key)
         if local is not None:
-            version = cache.get(VERSION_KEY)
+            get = getattr(cache, "get_direct", cache.get)  # eregion.cache.RedisCache's
+            version = get(VERSION_KEY)
             if version is not None and local["version"] == version:
                 return version, local
         found = cache.get_many([VERSION_KEY, key])

@@ -122,7 +122,7 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
 # Each process also keeps the pages it served last, up to this many bytes, checked against the
 # data version in the cache on every hit (eregion/pagecache.py).
-PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=32 * 1024 * 1024)
+PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=16 * 1024 * 1024)
 
 AUTH_USER_MODEL = "eregion.User"
 AUTHENTICATION_BACKENDS = [

@@ -306,7 +306,7 @@ def test_bulk_writes_outside_the_admin_bump_the_version(region, settings):
 def test_pages_render_when_the_cache_is_down(region, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "eregion.cache.RedisCache",  # production's backend
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
