@@ -9,7 +9,8 @@ no middleware, no database) the same way; warms each page, then drives it with w
 app's req/s at the same concurrency, with the CPU each request cost in the gunicorn workers
 and in PostgreSQL. Search runs twice: one query repeated (the cache warm) and a stream of
 distinct real queries drawn from the data — Cyrillic, Latin, prefixes and typos — that no
-request repeats (the cache cold). Whole-directory downloads and the map's points run with
+request repeats (the cache cold), at each level and once more with one connection (the wait of
+a visitor who queues behind nobody). Whole-directory downloads and the map's points run with
 one connection per worker. Then 60 s at 64 connections over every page, for errors and
 timeouts, and the workers' peak memory (downloads included). Last, what each middleware
 costs (``bench/middleware.py``).
@@ -440,7 +441,7 @@ def main():
         def stream(kind, path):
             queries = dq if kind == "d" else cq
             start = offset[kind]
-            offset[kind] += len(queries) // (len(levels) + 1)
+            offset[kind] += len(queries) // (len(levels) + 2)
             part = queries[start : offset[kind]]
             return [quote(path, q) for q in part]
 
@@ -459,6 +460,10 @@ def main():
                 measure(portal, pg, pids, "/ngos/?q= distinct queries (cold)",
                         stream("c", "/ngos/"), c, args.duration)
             )  # fmt: skip
+        # One visitor at a time: how long a cold search takes when it queues behind no other
+        for kind, path in (("d", "/directory/"), ("c", "/ngos/")):
+            label = f"{path}?q= distinct queries (cold), one at a time"
+            results.append(measure(portal, pg, pids, label, stream(kind, path), 1, args.duration))
         downloads = [
             download(portal, pg, pids, label, path, args.download_repeat) for label, path in heavy
         ]
