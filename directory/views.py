@@ -40,6 +40,7 @@ from .models import (
 )
 
 PAGE_SIZE = 20
+PLACE = ("slug", "name", "name_latin")  # a facet's place: its value and its names
 REPORTS_PER_HOUR = 5
 
 
@@ -49,7 +50,7 @@ def _published():
 
 def index(request):
     """The list with facets and search; an htmx request gets only the results part."""
-    services = list(Service.objects.all())
+    services = pagecache.memo("directory:services", lambda: list(Service.objects.all()))
     filterset = StructureFilter(request.GET, queryset=_published(), services=services)
     base = _published()
     if filterset.is_valid():
@@ -68,8 +69,10 @@ def index(request):
     facets = facet_options(filterset, base)
     options = facet_choices(
         facets,
-        Province.objects.values_list("slug", "name", "name_latin"),
-        Municipality.objects.values_list("slug", "name", "name_latin"),
+        pagecache.memo("directory:provinces", lambda: list(Province.objects.values_list(*PLACE))),
+        pagecache.memo(
+            "directory:municipalities", lambda: list(Municipality.objects.values_list(*PLACE))
+        ),
         services,
         is_english(),
     )

@@ -84,8 +84,9 @@ def seconds() -> int:
 
 
 def _new_version() -> int:
-    # Milliseconds: a counter lost with the cache restarts above every number used before.
-    return int(time.time() * 1000)
+    # Microseconds: a counter lost with the cache restarts above every number used before,
+    # which pages a process still holds (and its memo) were kept at; bumps never outrun it.
+    return time.time_ns() // 1000
 
 
 def current_version() -> int:
@@ -157,6 +158,29 @@ def connect_signals() -> None:
             post_delete.connect(_changed, sender=model, dispatch_uid=uid)
             for field in model._meta.local_many_to_many:
                 m2m_changed.connect(_changed, sender=field.remote_field.through, dispatch_uid=uid)
+
+
+# --- what pages build from slowly changing data -----------------------------------------
+
+_memo: dict = {}
+
+
+def memo(key, build):
+    """``build()``, kept in this process while the data version stays the one the page cache
+    read for the current request (the geography, the services, the filters' options: the same
+    for every page, and a few milliseconds each to build); built afresh outside such a
+    request. Values are shared between requests: treat them as read-only."""
+    version = getattr(_local, "version", None)
+    if version is None:
+        return build()
+    kept = _memo.get(key)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    value = build()
+    if len(_memo) > 200:  # keys are few (a filter's options per province and language)
+        _memo.clear()
+    _memo[key] = (version, value)
+    return value
 
 
 # --- the middleware -----------------------------------------------------------------------
@@ -304,7 +328,11 @@ class PageCacheMiddleware:
                 response["X-Page-Cache"] = "hit"
                 return self._conditional(request, response)
 
-        response = self.get_response(request)
+        _local.version = version  # for memo() while the page renders
+        try:
+            response = self.get_response(request)
+        finally:
+            _local.version = None
 
         if request.method not in SAFE_METHODS and _is_admin(request) and response.status_code < 500:
             bump()  # staff changed something, perhaps in bulk (actions and imports send no signals)

@@ -48,6 +48,10 @@ def _clean_slate(settings, tmp_path):
     # Hashing a password the production way costs about half a second per test user.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
+    from eregion import pagecache
+
+    pagecache._local_pages.clear()  # what this process kept from pages of earlier tests
+    pagecache._memo.clear()
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)

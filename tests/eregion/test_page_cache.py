@@ -315,3 +315,17 @@ def test_pages_render_when_the_cache_is_down(region, settings):
         response = Client().get(url)
         assert response.status_code == 200, url
         assert "X-Page-Cache" not in response
+
+
+def test_renamed_places_show_at_once_in_the_filters_built_once_per_version(region):
+    """The filters' options (the catalogue's select, the directory's facets) are built once
+    per data version in each process (pagecache.memo); a change shows on the next page."""
+    from directory.models import Municipality
+
+    plovdiv = Municipality.objects.get(slug="plovdiv")
+    assert "Пловдив" in Client().get("/ngos/").content.decode()
+    assert ">Пловдив (" in Client().get("/directory/?q=община").content.decode()
+    plovdiv.name = "Пловдив-град"
+    plovdiv.save()
+    assert ">Пловдив-град</option>" in Client().get("/ngos/?page=1").content.decode()
+    assert ">Пловдив-град (" in Client().get("/directory/?q=община&page=1").content.decode()
