@@ -96,6 +96,7 @@ class Server:
              "--timeout", "120", "--chdir", str(chdir), "--backlog", "2048",
              "--control-socket", str(Path(tempfile.gettempdir()) / f"bench-http-{port}.ctl")],
             env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=chdir,  # started elsewhere, gunicorn imported the project from where it started
         )  # fmt: skip
         self.url = f"http://127.0.0.1:{port}"
 
