@@ -36,6 +36,7 @@ import random
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -89,6 +90,9 @@ class Server:
 
     def __init__(self, name, app, chdir, port, env, workers=2):
         self.name, self.port = name, port
+        with socket.socket() as probe:  # a server left from an interrupted run answers there
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                sys.exit(f"port {port} is taken (a gunicorn left from an earlier run?); use --port")
         self.log = open(Path(tempfile.gettempdir()) / f"bench-http-{name}-{port}.log", "w")
         gunicorn = str(ROOT / ".venv" / "bin" / "gunicorn")
         self.process = subprocess.Popen(
@@ -354,6 +358,8 @@ def quote(path: str, query: str) -> str:
 
 
 def main():
+    # killed (timeout, ^C), the servers still stop: the finally blocks run
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("bench/http.py: terminated"))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per page and level")
     parser.add_argument("--soak", type=int, default=60, help="seconds at 64 connections")
