@@ -43,26 +43,25 @@ def counted_page(queryset, number, per_page: int, order: list[str]) -> Page:
 
 
 def _ids(queryset, number, per_page, order):
+    """The ids of page ``number`` in ``order`` and the number of matches, in one query."""
+    connection = connections[queryset.db]
+    quote = connection.ops.quote_name
+    pk = queryset.model._meta.pk.column
     fields = [name.lstrip("-") for name in order]
     columns = ["pk", *[f for f in fields if f != "pk"]]
-    inner = queryset.order_by().values_list(*columns)
-    sql, params = inner.query.sql_with_params()
-    compiler = inner.query.get_compiler(queryset.db)
-    quote = compiler.quote_name_unless_alias
-    names = [
-        "id" if f == "pk" else f for f in columns
-    ]  # the subquery's columns: field names, annotations by their alias
-    aliases = ", ".join(f"{quote(n)}" for n in names)
-    order_sql = ", ".join(
-        f"{quote('id' if n.lstrip('-') == 'pk' else n.lstrip('-'))} "
-        f"{'DESC' if n.startswith('-') else 'ASC'}"
-        for n in order
+    # The subquery's columns, named for the outer query: the key, then the sort fields (an
+    # annotation by its own name).
+    names = ", ".join(quote(pk if f == "pk" else f) for f in columns)
+    sort = ", ".join(
+        f"{quote(pk if f == 'pk' else f)} {'DESC' if name.startswith('-') else 'ASC'}"
+        for name, f in zip(order, fields, strict=True)
     )
+    sql, params = queryset.order_by().values_list(*columns).query.sql_with_params()
     query = (
-        f"SELECT m.{quote('id')}, COUNT(*) OVER () FROM ({sql} OFFSET 0) m ({aliases}) "
-        f"ORDER BY {order_sql} LIMIT %s OFFSET %s"
+        f"SELECT m.{quote(pk)}, COUNT(*) OVER () FROM ({sql} OFFSET 0) m ({names}) "
+        f"ORDER BY {sort} LIMIT %s OFFSET %s"
     )
-    with connections[queryset.db].cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(query, [*params, per_page, (number - 1) * per_page])
         rows = cursor.fetchall()
-    return [pk for pk, _n in rows], (rows[0][1] if rows else 0)
+    return [row[0] for row in rows], (rows[0][1] if rows else 0)
