@@ -2,21 +2,18 @@
 structure's page (with vCard and report form), the map, and whole-directory downloads."""
 
 import csv
-import hashlib
 import json
 from functools import cache
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.http import http_date
-from django.utils.translation import get_language
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -26,7 +23,7 @@ from eregion.client_ip import client_ip
 from eregion.i18n import is_english
 from eregion.paging import counted_page
 from eregion.selects import select_rows
-from eregion.streaming import Echo
+from eregion.streaming import Echo, streamed_download, whole_file_validators
 
 from .filters import StructureFilter, facet_choices, facet_options
 from .forms import InaccuracyReportForm
@@ -504,47 +501,14 @@ def _export_chunk(chunk, before, after):
         }
 
 
-def _export_version(request):
-    """``(ETag, Last-Modified)`` of the whole-directory files, from one aggregate query and
-    the page cache's data version: they change when a published structure is saved, added or
-    withdrawn, even by a plain ``update()``, and with any change the data version sees."""
-    if request.GET:
-        return None, None  # filtered downloads are not revalidated
-    state = _published().aggregate(count=Count("pk"), last=Max("updated_at"), top=Max("pk"))
-    try:  # the data version, bumped on any change (settlements, hours, imports, admin)
-        version = pagecache.current_version()
-    except Exception:  # the cache is down: the database's state alone
-        version = None
-    fingerprint = f"{state['count']}:{state['top']}:{state['last']}:{request.get_host()}"
-    fingerprint += f":{version}"
-    fingerprint += f":{get_language()}:{EXPORT_FORMAT_VERSION}"
-    etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
-    return f'"{etag}"', state["last"]
-
-
 EXPORT_FORMAT_VERSION = 2  # bump when the columns or their formatting change
 
 
 def _download(request, content_type, filename, chunks):
     """A streamed download of the whole directory or a filtered part; the whole one answers
     ``If-None-Match`` / ``If-Modified-Since`` with a 304 while nothing changed."""
-    etag, last_modified = _export_version(request)
-    if etag:
-        timestamp = last_modified.timestamp() if last_modified else None
-        not_modified = get_conditional_response(
-            request, etag=etag, last_modified=timestamp and int(timestamp)
-        )
-        if not_modified is not None:
-            return not_modified
-    response = StreamingHttpResponse(chunks(), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    if etag:
-        response["ETag"] = etag
-        if last_modified:
-            response["Last-Modified"] = http_date(last_modified.timestamp())
-        # kept by browsers and proxies, asked again each time: a 304 while nothing changed
-        response["Cache-Control"] = "public, no-cache"
-    return response
+    validators = whole_file_validators(request, _published(), EXPORT_FORMAT_VERSION)
+    return streamed_download(request, content_type, filename, chunks(), validators)
 
 
 def export_csv(request):

@@ -4,6 +4,7 @@ grow with the organisations."""
 import csv
 
 from django.urls import reverse
+from django.utils import timezone
 
 from eregion.validators import format_phone
 from tests.directory.test_exports import queries_to_read
@@ -34,3 +35,42 @@ def test_the_catalogue_export_is_streamed_with_a_fixed_query_count(client, geo):
     with_one = queries_to_read(client, url)
     add(49)
     assert queries_to_read(client, url) == with_one
+
+
+def test_the_whole_catalogue_answers_304_until_something_changes(client, geo):
+    from ngofamily.models import FamilyMembership, Organisation
+    from tests.ngofamily.factories import OrganisationFactory
+
+    url = reverse("ngofamily:export")
+    org = OrganisationFactory(settlement=geo["smolyan"])
+    first = client.get(url)
+    etag, last_modified = first["ETag"], first["Last-Modified"]
+    assert first["Cache-Control"] == "public, no-cache"
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    assert client.get(url, headers={"If-Modified-Since": last_modified}).status_code == 304
+
+    org.name = "Сдружение „Ново име“"
+    org.save()
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert "Ново име" in changed.getvalue().decode("utf-8-sig")
+
+    # a related row the file shows (family membership) changes it too
+    FamilyMembership.objects.create(
+        organisation=org, status="approved", charter_accepted_at=timezone.now()
+    )
+    member = client.get(url, headers={"If-None-Match": changed["ETag"]})
+    assert member.status_code == 200
+
+    # withdrawn by a plain update(), which sends no signal
+    Organisation.objects.filter(pk=org.pk).update(status=Organisation.Status.SUSPENDED)
+    assert client.get(url, headers={"If-None-Match": member["ETag"]}).status_code == 200
+
+
+def test_a_filtered_catalogue_download_is_not_revalidated(client, geo):
+    from tests.ngofamily.factories import OrganisationFactory
+
+    OrganisationFactory(settlement=geo["smolyan"])
+    response = client.get(reverse("ngofamily:export"), {"province": "SML"})
+    assert response.status_code == 200 and "ETag" not in response
