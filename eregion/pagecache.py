@@ -247,8 +247,11 @@ def _release() -> str:
 def _key(request) -> str:
     # The language is the address's (eregion.locale.PathLocaleMiddleware), so the address
     # says it; the scheme, because HTTPS pages carry headers (HSTS) that plain ones do not.
+    # Called outside the try around the cache: DisallowedHost must reach Django's handler.
     meta = request.META
-    parts = [request.scheme, request.get_full_path(), _release()]
+    # The host, validated against ALLOWED_HOSTS as the rest of the stack would (a bad one is
+    # a 400, never a kept page), and part of the key: pages carry absolute addresses.
+    parts = [request.scheme, request.get_host(), request.get_full_path(), _release()]
     parts += [meta.get(h, "") for h in KEY_HEADERS]
     if request.path.startswith("/api/"):
         parts.append(meta.get("HTTP_ACCEPT", ""))

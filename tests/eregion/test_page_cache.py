@@ -329,3 +329,13 @@ def test_renamed_places_show_at_once_in_the_filters_built_once_per_version(regio
     plovdiv.save()
     assert ">Пловдив-град</option>" in Client().get("/ngos/?page=1").content.decode()
     assert ">Пловдив-град (" in Client().get("/directory/?q=община&page=1").content.decode()
+
+
+def test_a_kept_page_is_kept_per_host_and_never_served_to_a_host_not_allowed(region, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "eregion.example.bg"]
+    assert Client().get(PLOVDIV)["X-Page-Cache"] == "miss"
+    assert Client().get(PLOVDIV)["X-Page-Cache"] == "hit"
+    other = Client(HTTP_HOST="eregion.example.bg").get(PLOVDIV)
+    assert other["X-Page-Cache"] == "miss"  # its absolute addresses name its own host
+    assert "http://eregion.example.bg/" in other.content.decode()
+    assert Client(HTTP_HOST="evil.example.com").get(PLOVDIV).status_code == 400
