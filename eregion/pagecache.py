@@ -38,6 +38,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -230,6 +231,9 @@ class LocalPages:
         self.size -= len(entry["content"])
 
 
+# The last anonymous /healthz answer of this process: (monotonic time, status, body, headers).
+_health_answer: dict = {}
+
 _local_pages = LocalPages(getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024))
 
 
@@ -244,14 +248,13 @@ def _release() -> str:
     return getattr(staticfiles_storage, "manifest_hash", "")
 
 
-def _key(request) -> str:
+def _key(request, host: str) -> str:
     # The language is the address's (eregion.locale.PathLocaleMiddleware), so the address
     # says it; the scheme, because HTTPS pages carry headers (HSTS) that plain ones do not.
-    # Called outside the try around the cache: DisallowedHost must reach Django's handler.
     meta = request.META
-    # The host, validated against ALLOWED_HOSTS as the rest of the stack would (a bad one is
-    # a 400, never a kept page), and part of the key: pages carry absolute addresses.
-    parts = [request.scheme, request.get_host(), request.get_full_path(), _release()]
+    # The host (already checked against ALLOWED_HOSTS) is part of the key: pages carry
+    # absolute addresses.
+    parts = [request.scheme, host, request.get_full_path(), _release()]
     parts += [meta.get(h, "") for h in KEY_HEADERS]
     if request.path.startswith("/api/"):
         parts.append(meta.get("HTTP_ACCEPT", ""))
@@ -301,7 +304,6 @@ class PageCacheMiddleware:
             self.health_path = reverse("healthz")
         except NoReverseMatch:  # another URLconf (bench/middleware.py's)
             self.health_path = None
-        self.health = None  # (monotonic time, status, content, headers)
 
     def __call__(self, request):
         anonymous = not _has_session(request)
@@ -316,11 +318,17 @@ class PageCacheMiddleware:
             and "messages" not in request.COOKIES
             and not request.path_info.startswith(self.skipped)
         )
+        host = None
+        if usable:
+            try:
+                host = request.get_host()  # checked against ALLOWED_HOSTS
+            except DisallowedHost:  # the stack answers it: a 400 in the address's language
+                usable = False
         if usable and request.path_info == self.health_path:
             return self._health(request)
         key = version = None
         if usable and seconds() > 0:
-            key = _key(request)
+            key = _key(request, host)
             try:
                 version, entry = self._lookup(key)
             except Exception:
@@ -394,7 +402,7 @@ class PageCacheMiddleware:
         """Anonymous ``/healthz``: the whole answer reused for ``HEALTHZ_CACHE_SECONDS`` in this
         process (the view reuses its checks that long anyway), without the rest of the stack."""
         now = time.monotonic()
-        kept = self.health
+        kept = _health_answer.get("kept")
         if kept is not None and now - kept[0] < settings.HEALTHZ_CACHE_SECONDS:
             response = HttpResponse(kept[2], status=kept[1])
             for name, value in kept[3]:
@@ -402,7 +410,8 @@ class PageCacheMiddleware:
             return response
         response = self.get_response(request)
         if not response.cookies and not response.streaming:
-            self.health = (now, response.status_code, response.content, list(response.items()))
+            kept = (now, response.status_code, response.content, list(response.items()))
+            _health_answer["kept"] = kept
         return response
 
     def _conditional(self, request, response):

@@ -52,6 +52,10 @@ def _clean_slate(settings, tmp_path):
 
     pagecache._local_pages.clear()  # what this process kept from pages of earlier tests
     pagecache._memo.clear()
+    pagecache._health_answer.clear()  # and from /healthz (a live server lives all the run)
+    from eregion import views
+
+    views._health["checks"] = None
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)

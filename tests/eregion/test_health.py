@@ -114,3 +114,11 @@ def test_healthz_is_503_when_the_database_is_down(client, transactional_db):
     body = response.json()
     assert body["status"] == "down" and body["database"] == "down" and body["cache"] == "ok"
     assert "127.0.0.1" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_host_not_allowed_gets_a_400_and_never_the_kept_answer(client, settings):
+    settings.HEALTHZ_CACHE_SECONDS = 60
+    assert client.get("/healthz", HTTP_HOST="evil.example.com").status_code == 400
+    assert client.get("/healthz").status_code == 200  # the 400 was not kept for others
+    assert client.get("/healthz", HTTP_HOST="evil.example.com").status_code == 400
