@@ -18,9 +18,8 @@ by array overlap on a GIN index of the key's words. Names that match rank above 
 services; exact words above prefixes above corrections; then the kind's usual order.
 """
 
-from django.contrib.postgres.fields import ArrayField
 from django.db import connection
-from django.db.models import Case, F, Func, IntegerField, Q, TextField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 
 from eregion.search import (
     MAX_WORDS,
@@ -46,17 +45,6 @@ DICTIONARY = Dictionary(
 # Words of English names that say nothing in a search ("Municipality of Asenovgrad").
 ENGLISH_FILLERS = frozenset({"of", "the", "and", "for", "in", "on", "a", "an"})
 LONGEST_TERM = 4  # words
-
-
-def search_words():
-    """The words of ``search_key`` as an array, the expression of the GIN index of
-    migration 0005 (PostgreSQL only)."""
-    return Func(
-        Func(F("search_key"), function="btrim"),
-        Value(" "),
-        function="string_to_array",
-        output_field=ArrayField(TextField()),
-    )
 
 
 def providers(service_ids):
@@ -216,25 +204,15 @@ class Search:
         for word in self.words:
             alternatives = self.fixes.get(word)
             services = self.word_services.get(word)
-            whole_words = alternatives and connection.vendor == "postgresql"
-            if whole_words:
-                # Whole dictionary words: array overlap on an expression GIN index.
-                condition = Q(search_words__overlap=alternatives)
-            else:
-                condition = word_condition("search_key", word, alternatives, padded=True)
+            condition = word_condition("search_key", word, alternatives, padded=True)
             if services:
                 # The structures whose key has the word, with those that provide a service it
                 # names, as one set of ids: each part reads its own index. As an OR of the two
                 # conditions the planner could use neither and computed every structure's key
                 # words (80 ms for a word that half the directory has).
-                by_key = AdministrativeStructure.objects.order_by()
-                if whole_words:
-                    by_key = by_key.alias(search_words=search_words())
-                matching = by_key.filter(condition).values("pk").union(providers(services))
-                qs = qs.filter(pk__in=matching)
+                by_key = AdministrativeStructure.objects.order_by().filter(condition)
+                qs = qs.filter(pk__in=by_key.values("pk").union(providers(services)))
             else:
-                if whole_words:
-                    qs = qs.alias(search_words=search_words())
                 qs = qs.filter(condition)
         return qs
 

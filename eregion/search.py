@@ -17,8 +17,10 @@ The dictionary lookup for all of a query's words (and their layout readings) is 
 import difflib
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.fields.array import ArrayOverlap
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Func, Q, TextField, Value
 
 from .text import from_wrong_layout, query_words
 
@@ -177,9 +179,22 @@ class Query:
         return bool(self.words)
 
 
+def key_words(field_name: str = "search_key", padded: bool = False) -> Func:
+    """The words of the key ``field_name`` as an array: the expression of the GIN indexes on
+    the keys' words (directory 0005, ngofamily 0009; PostgreSQL only)."""
+    key = Func(F(field_name), function="btrim") if padded else F(field_name)
+    return Func(key, Value(" "), function="string_to_array", output_field=ArrayField(TextField()))
+
+
 def word_condition(field_name: str, word: str, alternatives=None, padded=False) -> Q:
     """Rows whose key ``field_name`` has a word starting with ``word``, or, for a corrected
-    word, one of the whole ``alternatives``. A ``padded`` key has a space at both ends."""
+    word, one of the whole ``alternatives``. A ``padded`` key has a space at both ends.
+
+    On PostgreSQL the whole words are an array overlap on the GIN index of the key's words
+    (``key_words``): one index probe, where a pattern per alternative made the planner walk
+    every row whose key has a common word."""
+    if alternatives and connection.vendor == "postgresql":
+        return Q(ArrayOverlap(key_words(field_name, padded), list(alternatives)))
     if padded:
         if alternatives:
             condition = Q()

@@ -2,10 +2,7 @@
 
 import django_filters
 from django import forms
-from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models import F, Func, TextField, Value
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Municipality, Province
@@ -24,17 +21,6 @@ DICTIONARY = Dictionary(
         for w in key.split()
     },
 )
-
-
-def key_words():
-    """The words of an organisation's ``search_key`` as an array: the expression of the GIN
-    index of migration 0009 (PostgreSQL only)."""
-    return Func(
-        F("search_key"),
-        Value(" "),
-        function="string_to_array",
-        output_field=ArrayField(TextField()),
-    )
 
 
 class StrictBooleanField(forms.NullBooleanField):
@@ -124,14 +110,9 @@ class OrganisationFilter(django_filters.FilterSet):
         keyboard layout."""
         self.query = Query.read(value.split(), DICTIONARY)
         for word in self.query.words:
-            alternatives = self.query.fixes.get(word)
-            if alternatives and connection.vendor == "postgresql":
-                # Whole dictionary words: array overlap on the GIN index of migration 0009.
-                queryset = queryset.alias(search_words=key_words()).filter(
-                    search_words__overlap=alternatives
-                )
-            else:
-                queryset = queryset.filter(word_condition("search_key", word, alternatives))
+            queryset = queryset.filter(
+                word_condition("search_key", word, self.query.fixes.get(word))
+            )
         return queryset
 
     def filter_family(self, queryset, name, value):
