@@ -231,7 +231,7 @@ class LocalPages:
         self.size -= len(entry["content"])
 
 
-# The last anonymous /healthz answer of this process: (monotonic time, status, body, headers).
+# The last anonymous /healthz answer of this process (an entry, with "at": monotonic time).
 _health_answer: dict = {}
 
 _local_pages = LocalPages(getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024))
@@ -279,6 +279,17 @@ def _storable(request, response) -> bool:
 def _cache_control_forbids(response) -> bool:
     value = response.get("Cache-Control", "").lower()
     return any(word in value for word in ("private", "no-cache", "no-store", "max-age=0"))
+
+
+def _entry(response, **more) -> dict:
+    """What is kept of an answer: its status, body and headers (as Django keeps them: lower-cased
+    name -> (name, value)), for ``_from_entry``."""
+    return {
+        "status": response.status_code,
+        "content": response.content,
+        "headers": dict(response.headers._store),
+        **more,
+    }
 
 
 def _from_entry(entry) -> HttpResponse:
@@ -381,16 +392,8 @@ class PageCacheMiddleware:
             response["Last-Modified"] = http_date()
         if "Cache-Control" not in response:
             response["Cache-Control"] = f"public, max-age={seconds()}"
-        entry = {
-            "version": version,  # the version read before rendering: a bump since misses
-            "status": response.status_code,
-            "content": response.content,
-            "headers": {
-                lower: pair
-                for lower, pair in response.headers._store.items()
-                if lower != "x-page-cache"
-            },
-        }
+        # The version read before rendering: a bump since then misses.
+        entry = _entry(response, version=version)
         try:
             cache.set(key, entry, seconds())
         except Exception:
@@ -403,15 +406,11 @@ class PageCacheMiddleware:
         process (the view reuses its checks that long anyway), without the rest of the stack."""
         now = time.monotonic()
         kept = _health_answer.get("kept")
-        if kept is not None and now - kept[0] < settings.HEALTHZ_CACHE_SECONDS:
-            response = HttpResponse(kept[2], status=kept[1])
-            for name, value in kept[3]:
-                response[name] = value
-            return response
+        if kept is not None and now - kept["at"] < settings.HEALTHZ_CACHE_SECONDS:
+            return _from_entry(kept)
         response = self.get_response(request)
         if not response.cookies and not response.streaming:
-            kept = (now, response.status_code, response.content, list(response.items()))
-            _health_answer["kept"] = kept
+            _health_answer["kept"] = _entry(response, at=now)
         return response
 
     def _conditional(self, request, response):
