@@ -23,7 +23,13 @@ from eregion.client_ip import client_ip
 from eregion.i18n import is_english
 from eregion.paging import counted_page
 from eregion.selects import select_rows
-from eregion.streaming import Echo, streamed_download, whole_file_validators
+from eregion.streaming import (
+    Echo,
+    joined,
+    json_items,
+    streamed_download,
+    whole_file_validators,
+)
 
 from .filters import StructureFilter, facet_choices, facet_options
 from .forms import InaccuracyReportForm
@@ -356,26 +362,23 @@ def map_points(request):
         .iterator(chunk_size=EXPORT_CHUNK)
     )
 
-    def chunks():
-        # One JSON document written a batch of points at a time: memory stays flat.
-        yield '{"points": ['
-        batch, first = [], True
+    def points():
         for name, kind, slug, lat, lon, settlement_lat, settlement_lon in rows:
             if lat is None or lon is None:  # AdministrativeStructure.coordinates
                 lat, lon = settlement_lat, settlement_lon
-            point = {
+            yield {
                 "name": name,
                 "kind": kinds[kind],
                 "url": f"{before}{slug}{after}",
                 "lat": float(lat),
                 "lon": float(lon),
             }
-            batch.append(("" if first else ", ") + json.dumps(point, ensure_ascii=False))
-            first = False
-            if len(batch) == 500:
-                yield "".join(batch)
-                batch = []
-        yield "".join(batch) + "]}"
+
+    def chunks():
+        # One JSON document written a batch of points at a time: memory stays flat.
+        yield '{"points": ['
+        yield from json_items(points(), 500)
+        yield "]}"
 
     return StreamingHttpResponse(chunks(), content_type="application/json")
 
@@ -516,29 +519,17 @@ def export_csv(request):
         writer = csv.DictWriter(Echo(), fieldnames=EXPORT_COLUMNS)
         # The byte-order mark lets spreadsheet programs read UTF-8 correctly.
         yield "\ufeff" + writer.writeheader()
-        batch = []
-        for row in _export_rows(request):
-            batch.append(writer.writerow(row))
-            if len(batch) == 200:
-                yield "".join(batch)
-                batch = []
-        yield "".join(batch)
+        yield from joined(writer.writerow(row) for row in _export_rows(request))
 
     return _download(request, "text/csv; charset=utf-8", "e-region-directory.csv", chunks)
 
 
 def export_json(request):
     def chunks():
-        # One JSON document, written a row at a time.
+        # One JSON document, written a batch of rows at a time.
         yield '{"columns": ' + json.dumps(EXPORT_COLUMNS) + ', "structures": ['
-        batch, first = [], True
-        for row in _export_rows(request):
-            batch.append(("" if first else ", ") + json.dumps(row, ensure_ascii=False))
-            first = False
-            if len(batch) == 200:
-                yield "".join(batch)
-                batch = []
-        yield "".join(batch) + "]}"
+        yield from json_items(_export_rows(request))
+        yield "]}"
 
     return _download(request, "application/json", "e-region-directory.json", chunks)
 
