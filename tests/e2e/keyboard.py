@@ -33,3 +33,9 @@ def tab_to(page, selector, limit=80):
             assert focus_is_visible(page), f"the keyboard focus on {selector} is not visible"
             return
     pytest.fail(f"{selector} cannot be reached with the Tab key")
+
+
+def type_into(page, selector, text):
+    """Tab to the field ``selector`` (as ``tab_to``) and type ``text`` there."""
+    tab_to(page, selector)
+    page.keyboard.type(text)

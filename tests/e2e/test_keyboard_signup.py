@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from eregion.models import User
 from tests.e2e.axe import assert_accessible
-from tests.e2e.keyboard import tab_to
+from tests.e2e.keyboard import tab_to, type_into
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -21,14 +21,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_sign_up_with_the_keyboard_alone(page, prefix, submit, mismatch, sent):
     email = f"keyboard{prefix.strip('/')}@example.org"
     page.goto(f"{prefix}/accounts/signup/")
-    tab_to(page, "input[name=email]")
-    page.keyboard.type(email)
-    tab_to(page, "input[name=full_name]")
-    page.keyboard.type("Мария Георгиева")
-    tab_to(page, "input[name=password1]")
-    page.keyboard.type("a long and unusual passphrase")
-    tab_to(page, "input[name=password2]")
-    page.keyboard.type("a different passphrase")
+    type_into(page, "input[name=email]", email)
+    type_into(page, "input[name=full_name]", "Мария Георгиева")
+    type_into(page, "input[name=password1]", "a long and unusual passphrase")
+    type_into(page, "input[name=password2]", "a different passphrase")
     tab_to(page, "main form button[type=submit]")
     expect(page.locator(":focus")).to_have_text(submit)
     page.keyboard.press("Enter")
@@ -41,10 +37,8 @@ def test_sign_up_with_the_keyboard_alone(page, prefix, submit, mismatch, sent):
     assert_accessible(page)
     assert not User.objects.filter(email=email).exists()
 
-    tab_to(page, "input[name=password1]")
-    page.keyboard.type("a long and unusual passphrase")
-    tab_to(page, "input[name=password2]")
-    page.keyboard.type("a long and unusual passphrase")
+    type_into(page, "input[name=password1]", "a long and unusual passphrase")
+    type_into(page, "input[name=password2]", "a long and unusual passphrase")
     tab_to(page, "main form button[type=submit]")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text(sent)

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from ngofamily.models import Answer, Response
 from tests.e2e.axe import assert_accessible, axe_violations
-from tests.e2e.keyboard import tab_to
+from tests.e2e.keyboard import tab_to, type_into
 from tests.ngofamily.factories import OrganisationFactory, UserFactory
 from tests.ngofamily.test_survey import make_survey
 
@@ -20,10 +20,8 @@ def test_answer_the_survey_with_the_keyboard_alone_and_axe_finds_nothing(page):
     organisation = OrganisationFactory(owners=[user], name="Сдружение „Родопи“")
 
     page.goto(f"/accounts/login/?next={survey.get_absolute_url()}")
-    tab_to(page, "input[name=username]")
-    page.keyboard.type("ana@example.org")
-    tab_to(page, "input[name=password]")
-    page.keyboard.type("correct horse battery")
+    type_into(page, "input[name=username]", "ana@example.org")
+    type_into(page, "input[name=password]", "correct horse battery")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Нужди на НПО")
     assert_accessible(page)
@@ -39,8 +37,7 @@ def test_answer_the_survey_with_the_keyboard_alone_and_axe_finds_nothing(page):
     page.keyboard.press("Space")
     tab_to(page, f"input[name=q{q['topics'].pk}][value=other]")
     page.keyboard.press("Space")
-    tab_to(page, f"input[name=q{q['topics'].pk}_other]")
-    page.keyboard.type("Финансово управление")
+    type_into(page, f"input[name=q{q['topics'].pk}_other]", "Финансово управление")
     tab_to(page, f"input[name=q{q['skill'].pk}]")
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
@@ -68,8 +65,7 @@ def test_answer_the_survey_with_the_keyboard_alone_and_axe_finds_nothing(page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Мрежи")
     tab_to(page, f"input[name=q{q['network'].pk}]")
     page.keyboard.press("Space")  # the first answer, "да"
-    tab_to(page, f"input[name=q{q['how_many'].pk}]")
-    page.keyboard.type("2")
+    type_into(page, f"input[name=q{q['how_many'].pk}]", "2")
     tab_to(page, "button[name=next]")
     page.keyboard.press("Enter")
 
