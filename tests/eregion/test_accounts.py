@@ -17,7 +17,9 @@ def _link(body):
     return re.search(r"https?://\S+", body).group(0)
 
 
-def sign_up(client, email="ana@example.org"):
+def sign_up(client, email="ana@example.org", ip="127.0.0.1"):
+    """The sign-up form sent as a visitor at ``ip`` would (the test client's own address by
+    default)."""
     return client.post(
         reverse("account-signup"),
         {
@@ -26,6 +28,7 @@ def sign_up(client, email="ana@example.org"):
             "password1": "a long and unusual passphrase",
             "password2": "a long and unusual passphrase",
         },
+        REMOTE_ADDR=ip,
     )
 
 

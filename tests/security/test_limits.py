@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from directory.models import InaccuracyReport
 from eregion.models import OutboundEmail, User
+from tests.eregion.test_accounts import sign_up as account_sign_up
 
 PROXY = "10.0.0.2"
 REPORT_URL = "/directory/obshtina-plovdiv/report/"
@@ -103,16 +104,7 @@ def test_one_client_cannot_ask_for_many_resets(client, user):
 
 
 def sign_up(client, email, ip="192.0.2.1"):
-    return client.post(
-        reverse("account-signup"),
-        {
-            "email": email,
-            "full_name": "Ана Петрова",
-            "password1": "a long and unusual passphrase",
-            "password2": "a long and unusual passphrase",
-        },
-        REMOTE_ADDR=ip,
-    )
+    return account_sign_up(client, email, ip=ip)
 
 
 @pytest.mark.django_db
