@@ -185,7 +185,7 @@ def test_a_send_interrupted_before_the_hand_over_is_sent_again_once():
 
 @pytest.mark.django_db(transaction=True)
 def test_an_email_whose_worker_is_alive_is_left_to_it():
-    from django.db import connections
+    from django.db import connection, connections
 
     from eregion.tasks import LOCK_NAMESPACE
 
@@ -193,15 +193,28 @@ def test_an_email_whose_worker_is_alive_is_left_to_it():
     OutboundEmail.objects.filter(pk=email.pk).update(
         status=Status.SENDING, sending_since=timezone.now() - OutboundEmail.STALE_SENDING * 2
     )
+
+    def held():  # PostgreSQL drops a closed session's locks a moment after the client goes
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                " AND classid = %s AND objid = %s AND objsubid = 2",
+                [LOCK_NAMESPACE, email.pk],
+            )
+            return cursor.fetchone()[0]
+
     # another database session (the sending worker) holds the email's lock
     worker = connections.create_connection("default")
     try:
         with worker.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_NAMESPACE, email.pk])
+        assert held()
         assert relay_outbox() == 0
         assert OutboundEmail.objects.get(pk=email.pk).status == Status.SENDING
     finally:
         worker.close()
+
+    wait_for(lambda: not held(), timeout=10, message="the ended session's lock to go")
     relay_outbox()  # the worker's session ended: the email was never handed over
     assert OutboundEmail.objects.get(pk=email.pk).status == Status.SENT
     assert len(mail.outbox) == 1
